@@ -1,0 +1,29 @@
+{#- Picklist and free text: trimmed, inner whitespace collapsed, empty -> null. -#}
+{% macro clean_text(column) -%}
+    nullif(regexp_replace(trim({{ column }}), '\s+', ' ', 'g'), '')
+{%- endmacro %}
+
+{#- The key a seed is matched on: cleaned and lower-cased (picklists match case-insensitively). -#}
+{% macro picklist_key(column) -%}
+    lower({{ clean_text(column) }})
+{%- endmacro %}
+
+{#- An email is usable when it has one @ with something before it and a dotted domain after it. -#}
+{% macro is_valid_email(column) -%}
+    coalesce(regexp_full_match(trim({{ column }}), '[^@\s]+@[^@\s]+\.[^@\s.]+'), false)
+{%- endmacro %}
+
+{#- The domain of a valid email, lower-cased; null for a malformed one. -#}
+{% macro email_domain(column) -%}
+    case when {{ is_valid_email(column) }} then lower(split_part(trim({{ column }}), '@', 2)) end
+{%- endmacro %}
+
+{#- The host of a website URL without scheme, path or leading www. -#}
+{% macro url_domain(column) -%}
+    nullif(lower(regexp_replace(regexp_extract(trim({{ column }}), '^(?:[a-zA-Z]+://)?([^/?#:]+)', 1), '^www\.', '')), '')
+{%- endmacro %}
+
+{#- The path of a URL, lower-cased, without query string or fragment. -#}
+{% macro url_path(column) -%}
+    coalesce(nullif(lower(regexp_extract(trim({{ column }}), '^(?:[a-zA-Z]+://[^/?#]+)?(/[^?#]*)', 1)), ''), '/')
+{%- endmacro %}

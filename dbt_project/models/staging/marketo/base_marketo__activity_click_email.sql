@@ -1,0 +1,18 @@
+-- Every raw row of marketo.activity_click_email, classified (see macros/staging/classify_raw_rows.sql).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='_dedupe_key',
+        on_schema_change='sync_all_columns'
+    )
+}}
+
+{{
+    classify_raw_rows(
+        source_name='marketo',
+        table_name='activity_click_email',
+        required_columns=['lead_id', 'activity_date'],
+        event_time_expression='activity_date'
+    )
+}}

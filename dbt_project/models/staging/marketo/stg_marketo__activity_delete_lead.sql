@@ -1,0 +1,23 @@
+with
+
+activities as (
+
+    select * from {{ ref('base_marketo__activity_delete_lead') }}
+    where _disposition = 'staged'
+
+),
+
+renamed as (
+
+    select
+        id as activity_id,
+        lead_id as marketo_lead_id,
+        activity_date as activity_at,
+        activity_type_id,
+        campaign_id,
+        _fivetran_synced as synced_at
+    from activities
+
+)
+
+select * from renamed

@@ -1,0 +1,30 @@
+with
+
+activities as (
+
+    select * from {{ ref('base_marketo__activity_open_email') }}
+    where _disposition = 'staged'
+
+),
+
+merges as (
+
+    select * from {{ ref('stg_marketo__lead_merge_map') }}
+
+),
+
+renamed as (
+
+    select
+        {{ marketo_activity_columns() }}
+        activities.email_template_id,
+        activities.device,
+        activities.is_mobile_device,
+        activities._fivetran_synced as synced_at
+    from activities
+    left join merges
+        on activities.lead_id = merges.losing_marketo_lead_id
+
+)
+
+select * from renamed

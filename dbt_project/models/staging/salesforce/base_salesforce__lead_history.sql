@@ -1,0 +1,19 @@
+-- Every raw row of salesforce.lead_history, classified (see macros/staging/classify_raw_rows.sql).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='_dedupe_key',
+        on_schema_change='sync_all_columns'
+    )
+}}
+
+{{
+    classify_raw_rows(
+        source_name='salesforce',
+        table_name='lead_history',
+        required_columns=['lead_id', 'created_date'],
+        deleted_condition="is_deleted",
+        event_time_expression='created_date'
+    )
+}}

@@ -1,0 +1,17 @@
+{#-
+    The run's as-of time (UTC): what counts as "the future" for quarantine, as an
+    open SLA breach, and the scores' as-of date. `lead-funnel run --as-of` exports
+    LEAD_FUNNEL_AS_OF; without it (an analytics engineer running dbt by hand) it
+    is now. Read from the environment in this one model only, so a changing as-of
+    never invalidates dbt's partial parsing of the rest of the project.
+-#}
+{{ config(materialized='table') }}
+
+{%- set as_of = env_var('LEAD_FUNNEL_AS_OF', '') | trim %}
+
+select
+    {% if as_of -%}
+    cast('{{ as_of }}' as timestamp) as as_of
+    {%- else -%}
+    cast(date_trunc('second', timezone('UTC', now())) as timestamp) as as_of
+    {%- endif %}
