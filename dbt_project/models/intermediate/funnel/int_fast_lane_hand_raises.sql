@@ -1,0 +1,58 @@
+{#-
+    Fast-lane hand raises: Marketo form fills of a form in the fast_lane_forms seed
+    (demo request, contact sales, pricing inquiry), joined to the live Salesforce
+    lead through raw_marketo.lead.sfdc_lead_id. Activities of merged-away Marketo
+    leads already point to the survivor (staging).
+-#}
+with
+
+form_fills as (
+
+    select * from {{ ref('stg_marketo__activity_fill_out_form') }}
+
+),
+
+fast_lane_forms as (
+
+    select
+        {{ picklist_key('form_name') }} as form_key,
+        hand_raise_type
+    from {{ ref('fast_lane_forms') }}
+
+),
+
+marketo_leads as (
+
+    select marketo_lead_id, sfdc_lead_id
+    from {{ ref('stg_marketo__lead') }}
+    where sfdc_lead_id is not null
+
+),
+
+crm_leads as (
+
+    select lead_id from {{ ref('stg_salesforce__lead') }}
+
+),
+
+hand_raises as (
+
+    select
+        'form:' || cast(form_fills.activity_id as varchar) as hand_raise_id,
+        crm_leads.lead_id,
+        form_fills.activity_at as hand_raised_at,
+        form_fills.primary_attribute_value as form_name,
+        fast_lane_forms.hand_raise_type,
+        form_fills.marketo_lead_id,
+        form_fills.activity_id
+    from form_fills
+    inner join fast_lane_forms
+        on lower(form_fills.primary_attribute_value) = fast_lane_forms.form_key
+    inner join marketo_leads
+        on form_fills.marketo_lead_id = marketo_leads.marketo_lead_id
+    inner join crm_leads
+        on marketo_leads.sfdc_lead_id = crm_leads.lead_id
+
+)
+
+select * from hand_raises

@@ -1,0 +1,59 @@
+{#-
+    Cycle segmentation. Walking a lead's events in order, a cycle is open after an
+    opener until the next closer:
+
+    * an opener (MQL status or fast-lane hand raise) opens a cycle only while no
+      cycle is open; an MQL inside an open cycle changes nothing;
+    * the first closer (rejected, recycled, disqualified, won, lost) closes it;
+    * a re-MQL after a close opens the next cycle.
+
+    So the state before an event is the role of the latest non-neutral event before
+    it. cycle_number counts the cycle starts so far (0 = before the first handoff);
+    is_in_cycle marks the events from a cycle's start through its closer.
+-#}
+with
+
+events as (
+
+    select * from {{ ref('int_lead_handoff_events') }}
+
+),
+
+with_previous_state as (
+
+    select
+        *,
+        last_value(case when event_role <> 'neutral' then event_role end ignore nulls) over (
+            partition by lead_id
+            order by event_sequence
+            rows between unbounded preceding and 1 preceding
+        ) as state_before
+    from events
+
+),
+
+flagged as (
+
+    select
+        *,
+        event_role = 'opener' and coalesce(state_before, 'closer') = 'closer' as is_cycle_start,
+        event_role = 'closer' and state_before = 'opener' as is_cycle_close
+    from with_previous_state
+
+),
+
+numbered as (
+
+    select
+        *,
+        sum(case when is_cycle_start then 1 else 0 end) over (
+            partition by lead_id
+            order by event_sequence
+            rows between unbounded preceding and current row
+        ) as cycle_number,
+        is_cycle_start or state_before = 'opener' as is_in_cycle
+    from flagged
+
+)
+
+select * from numbered

@@ -1,0 +1,110 @@
+{#-
+    Every stage a live lead passed through, one row per interval (contract section 3).
+    Consecutive events at the same stage are one interval; valid_to is the start of
+    the next interval (null while current). Stages a cycle skipped are inferred at
+    the time of the later stage as zero-length intervals (is_inferred), so the
+    history and the cycle counts agree. cycle_number is the lead's latest cycle at
+    valid_from (0 before its first handoff).
+-#}
+with
+
+events as (
+
+    select
+        lead_id,
+        event_at,
+        stage,
+        cycle_number,
+        event_kind = 'initial_status' as is_initial,
+        false as is_inferred,
+        event_id
+    from {{ ref('int_lead_cycle_events') }}
+
+),
+
+cycles as (
+
+    select * from {{ ref('int_lead_cycles') }}
+
+),
+
+inferred_stages as (
+
+    select lead_id, sal_at as event_at, 'sal' as stage, cycle_number, false as is_initial, true as is_inferred,
+        'inferred_sal:' || cycle_id as event_id
+    from cycles
+    where is_sal_inferred
+
+    union all
+
+    select lead_id, sql_at as event_at, 'sql' as stage, cycle_number, false as is_initial, true as is_inferred,
+        'inferred_sql:' || cycle_id as event_id
+    from cycles
+    where is_sql_inferred
+
+),
+
+all_stage_events as (
+
+    select * from events
+    union all
+    select * from inferred_stages
+
+),
+
+ordered as (
+
+    select
+        *,
+        row_number() over (
+            partition by lead_id
+            order by not is_initial, event_at, {{ stage_order('stage') }}, event_id
+        ) as event_order
+    from all_stage_events
+
+),
+
+island_starts as (
+
+    select
+        *,
+        coalesce(
+            stage is distinct from lag(stage) over (partition by lead_id order by event_order)
+            or is_inferred is distinct from lag(is_inferred) over (partition by lead_id order by event_order),
+            true
+        ) as starts_interval
+    from ordered
+
+),
+
+intervals as (
+
+    select
+        *,
+        lead(event_at) over (partition by lead_id order by event_order) as next_interval_from
+    from island_starts
+    where starts_interval
+
+),
+
+final as (
+
+    select
+        lead_id || '-' || cast(row_number() over (partition by lead_id order by event_order) as varchar)
+            as stage_interval_id,
+        lead_id,
+        cycle_number,
+        stage,
+        row_number() over (partition by lead_id order by event_order) as stage_sequence,
+        case
+            when is_initial then least(event_at, coalesce(next_interval_from, event_at))
+            else event_at
+        end as valid_from,
+        next_interval_from as valid_to,
+        next_interval_from is null as is_current,
+        is_inferred
+    from intervals
+
+)
+
+select * from final
