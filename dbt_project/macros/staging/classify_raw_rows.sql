@@ -27,6 +27,8 @@
 {%- set null_checks = [] -%}
 {%- for column in key_columns -%}{%- do null_checks.append(column ~ ' is null') -%}{%- endfor -%}
 {%- set key_is_null = '(' ~ null_checks | join(' or ') ~ ')' -%}
+{#- In a unit test `this` is not a relation: only an incremental model that exists can be incremental. -#}
+{%- set incremental = model.resource_type != 'unit_test' and model.config.materialized == 'incremental' and is_incremental() -%}
 {%- set key_expression -%}
     {%- if key_columns | length == 1 -%}
         cast({{ key_columns[0] }} as varchar)
@@ -62,7 +64,7 @@ keyed as (
 
 ),
 
-{% if is_incremental() %}
+{% if incremental %}
 watermark as (
 
     select
@@ -100,7 +102,7 @@ ranked as (
             order by _fivetran_synced desc nulls last, _row_hash desc
         ) as _version_rank
     from keyed
-    {% if is_incremental() -%}
+    {% if incremental -%}
     where _dedupe_key in (select _dedupe_key from batch_keys)
     {%- endif %}
 

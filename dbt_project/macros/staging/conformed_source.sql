@@ -45,15 +45,11 @@
     {%- if not execute -%}
         select * from {{ source_relation }}
     {%- else -%}
-        {%- set declared = declared_source_columns(source_name, table_name) -%}
         {%- if model.resource_type == 'unit_test' -%}
-            select
-            {%- for column in declared %}
-                {{ adapter.quote(column.name) }},
-            {%- endfor %}
-                cast(null as varchar) as _unparseable_columns
+            select *, cast(null as varchar) as _unparseable_columns
             from {{ source_relation }}
         {%- else -%}
+            {%- set declared = declared_source_columns(source_name, table_name) -%}
             {%- set relation = adapter.get_relation(
                 database=source_relation.database,
                 schema=source_relation.schema,

@@ -37,7 +37,7 @@ flagged as (
     select
         *,
         event_role = 'opener' and coalesce(state_before, 'closer') = 'closer' as is_cycle_start,
-        event_role = 'closer' and state_before = 'opener' as is_cycle_close
+        event_role = 'closer' and coalesce(state_before = 'opener', false) as is_cycle_close
     from with_previous_state
 
 ),
@@ -51,7 +51,7 @@ numbered as (
             order by event_sequence
             rows between unbounded preceding and current row
         ) as cycle_number,
-        is_cycle_start or state_before = 'opener' as is_in_cycle
+        is_cycle_start or coalesce(state_before = 'opener', false) as is_in_cycle
     from flagged
 
 )
