@@ -71,7 +71,12 @@ def run_dbt(
     """
     command = [dbt_executable(), *args, "--profiles-dir", str(DBT_PROJECT_DIR)]
     if target_path is not None:
-        command += ["--target-path", str(target_path), "--log-path", str(Path(target_path) / "logs")]
+        command += [
+            "--target-path",
+            str(target_path),
+            "--log-path",
+            str(Path(target_path) / "logs"),
+        ]
     completed = subprocess.run(
         command,
         cwd=DBT_PROJECT_DIR,
@@ -82,5 +87,7 @@ def run_dbt(
     )
     if check and completed.returncode != 0:
         output = (completed.stdout or "") + (completed.stderr or "")
-        raise RuntimeError(f"dbt {' '.join(args)} failed (exit {completed.returncode}):\n{output[-6000:]}")
+        raise RuntimeError(
+            f"dbt {' '.join(args)} failed (exit {completed.returncode}):\n{output[-6000:]}"
+        )
     return completed

@@ -82,21 +82,50 @@ def reason(lead_id: str, at: str, label: str, by: str = "005NY") -> dict[str, An
 def build_rows() -> dict[tuple[str, str], list[dict[str, Any]]]:
     leads = [
         # L01 score lane -> accepted -> SQL -> converted -> won (close time from stage history)
-        lead("00QL01", "2025-03-03 10:00:00", "Converted", is_converted=True,
-             converted_date=date(2025, 3, 10), converted_opportunity_id="006O01",
-             converted_account_id="001A01"),
+        lead(
+            "00QL01",
+            "2025-03-03 10:00:00",
+            "Converted",
+            is_converted=True,
+            converted_date=date(2025, 3, 10),
+            converted_opportunity_id="006O01",
+            converted_account_id="001A01",
+        ),
         # L02 score cycle recycled, then a manual re-MQL opens cycle 2, rejected not evaluating
-        lead("00QL02", "2025-03-01 09:00:00", "Rejected", rejection_reason_c="Not currently evaluating"),
+        lead(
+            "00QL02",
+            "2025-03-01 09:00:00",
+            "Rejected",
+            rejection_reason_c="Not currently evaluating",
+        ),
         # L03 fast lane: a Demo Request form opens the cycle before the MQL status change
         lead("00QL03", "2025-03-10 09:00:00", "Sales Accepted"),
         # L04 an MQL inside an open cycle opens nothing; disqualified as a student
-        lead("00QL04", "2025-03-01 09:00:00", "Disqualified", rejection_reason_c="Student or consultant"),
+        lead(
+            "00QL04",
+            "2025-03-01 09:00:00",
+            "Disqualified",
+            rejection_reason_c="Student or consultant",
+        ),
         # L05 skipped stage: MQL straight to Sales Qualified (manual MQL by the SDR)
-        lead("00QL05", "2025-03-01 09:00:00", "Sales Qualified",
-             bant_budget_c=True, bant_authority_c=True, bant_need_c=True, bant_timeline_c=False),
+        lead(
+            "00QL05",
+            "2025-03-01 09:00:00",
+            "Sales Qualified",
+            bant_budget_c=True,
+            bant_authority_c=True,
+            bant_need_c=True,
+            bant_timeline_c=False,
+        ),
         # L06 MQL straight to Converted, lost by close_date (no stage history)
-        lead("00QL06", "2025-03-01 09:00:00", "Converted", is_converted=True,
-             converted_date=date(2025, 3, 7), converted_opportunity_id="006O06"),
+        lead(
+            "00QL06",
+            "2025-03-01 09:00:00",
+            "Converted",
+            is_converted=True,
+            converted_date=date(2025, 3, 7),
+            converted_opportunity_id="006O06",
+        ),
         # L07 no history rows: Nurture since creation, never handed off
         lead("00QL07", "2025-03-02 09:00:00", "Nurture"),
         # L08 no history rows, created as MQL by a person: a manual cycle at created_at
@@ -104,13 +133,25 @@ def build_rows() -> dict[tuple[str, str], list[dict[str, Any]]]:
         # L09 deleted: gone from every mart
         lead("00QL09", "2025-03-04 14:00:00", "MQL", is_deleted=True),
         # L10 re-synced: the later sync (Director -> VP title, status MQL) wins
-        lead("00QL10", "2025-03-05 10:00:00", "Open - Not Contacted", title="Director of Sales",
-             _fivetran_synced=ts("2025-03-05 10:05:00")),
+        lead(
+            "00QL10",
+            "2025-03-05 10:00:00",
+            "Open - Not Contacted",
+            title="Director of Sales",
+            _fivetran_synced=ts("2025-03-05 10:05:00"),
+        ),
         lead("00QL10", "2025-03-05 10:00:00", "MQL", title="VP Sales"),
         # L11 fast lane through a merged Marketo lead (the loser filled the form)
-        lead("00QL11", "2025-03-12 09:00:00", "Open - Not Contacted", lead_source="Website Demo Request"),
+        lead(
+            "00QL11",
+            "2025-03-12 09:00:00",
+            "Open - Not Contacted",
+            lead_source="Website Demo Request",
+        ),
         # L12 unmapped status and lead source: no cycle, channel other
-        lead("00QL12", "2025-03-03 09:00:00", "Marketing Qualified - Legacy", lead_source="Podcast"),
+        lead(
+            "00QL12", "2025-03-03 09:00:00", "Marketing Qualified - Legacy", lead_source="Podcast"
+        ),
         # L13 out-of-order source: the MQL row is dated before the lead was created
         lead("00QL13", "2025-03-10 09:00:00", "Sales Accepted"),
         # L14 merged into L01 in Salesforce: merged, not live
@@ -143,57 +184,160 @@ def build_rows() -> dict[tuple[str, str], list[dict[str, Any]]]:
         status("00QL06", "2025-03-03 12:00:00", "Open - Not Contacted", "MQL", "005INT"),
         status("00QL06", "2025-03-07 10:00:00", "MQL", "Converted", "005NY"),
         status("00QL09", "2025-03-05 10:00:00", "MQL", "Sales Accepted", "005NY"),
-        status("00QL12", "2025-03-04 09:00:00", "Open - Not Contacted", "Marketing Qualified - Legacy", "005INT"),
+        status(
+            "00QL12",
+            "2025-03-04 09:00:00",
+            "Open - Not Contacted",
+            "Marketing Qualified - Legacy",
+            "005INT",
+        ),
         status("00QL13", "2025-03-09 09:00:00", "Open - Not Contacted", "MQL", "005INT"),
         status("00QL13", "2025-03-11 09:00:00", "MQL", "Sales Accepted", "005NY"),
     ]
     opportunities = [
-        {"id": "006O01", "account_id": "001A01", "owner_id": "005NY", "name": "Acme L01", "stage_name": "Closed Won",
-         "amount": 50_000.0, "probability": 100.0, "is_closed": True, "is_won": True, "close_date": date(2025, 4, 15),
-         "created_date": ts("2025-03-10 10:00:00"), "lead_source": "Paid Search", "is_deleted": False,
-         "_fivetran_synced": SYNC},
-        {"id": "006O06", "account_id": "001A06", "owner_id": "005NY", "name": "Acme L06", "stage_name": "Closed Lost",
-         "amount": 20_000.0, "probability": 0.0, "is_closed": True, "is_won": False, "close_date": date(2025, 4, 30),
-         "created_date": ts("2025-03-07 10:00:00"), "lead_source": "Paid Search", "is_deleted": False,
-         "_fivetran_synced": SYNC},
+        {
+            "id": "006O01",
+            "account_id": "001A01",
+            "owner_id": "005NY",
+            "name": "Acme L01",
+            "stage_name": "Closed Won",
+            "amount": 50_000.0,
+            "probability": 100.0,
+            "is_closed": True,
+            "is_won": True,
+            "close_date": date(2025, 4, 15),
+            "created_date": ts("2025-03-10 10:00:00"),
+            "lead_source": "Paid Search",
+            "is_deleted": False,
+            "_fivetran_synced": SYNC,
+        },
+        {
+            "id": "006O06",
+            "account_id": "001A06",
+            "owner_id": "005NY",
+            "name": "Acme L06",
+            "stage_name": "Closed Lost",
+            "amount": 20_000.0,
+            "probability": 0.0,
+            "is_closed": True,
+            "is_won": False,
+            "close_date": date(2025, 4, 30),
+            "created_date": ts("2025-03-07 10:00:00"),
+            "lead_source": "Paid Search",
+            "is_deleted": False,
+            "_fivetran_synced": SYNC,
+        },
     ]
     opportunity_history = [
-        {"id": "017O1", "opportunity_id": "006O01", "created_date": ts("2025-03-20 10:00:00"),
-         "field": "StageName", "old_value": "Prospecting", "new_value": "Proposal", "is_deleted": False,
-         "_fivetran_synced": SYNC},
-        {"id": "017O2", "opportunity_id": "006O01", "created_date": ts("2025-04-15 12:00:00"),
-         "field": "StageName", "old_value": "Proposal", "new_value": "Closed Won", "is_deleted": False,
-         "_fivetran_synced": SYNC},
+        {
+            "id": "017O1",
+            "opportunity_id": "006O01",
+            "created_date": ts("2025-03-20 10:00:00"),
+            "field": "StageName",
+            "old_value": "Prospecting",
+            "new_value": "Proposal",
+            "is_deleted": False,
+            "_fivetran_synced": SYNC,
+        },
+        {
+            "id": "017O2",
+            "opportunity_id": "006O01",
+            "created_date": ts("2025-04-15 12:00:00"),
+            "field": "StageName",
+            "old_value": "Proposal",
+            "new_value": "Closed Won",
+            "is_deleted": False,
+            "_fivetran_synced": SYNC,
+        },
     ]
     users = [
-        {"id": uid, "name": name, "email": f"{uid}@example.com", "user_role_id": role, "time_zone_sid_key": tz,
-         "is_active": True, "_fivetran_deleted": False, "_fivetran_synced": SYNC}
+        {
+            "id": uid,
+            "name": name,
+            "email": f"{uid}@example.com",
+            "user_role_id": role,
+            "time_zone_sid_key": tz,
+            "is_active": True,
+            "_fivetran_deleted": False,
+            "_fivetran_synced": SYNC,
+        }
         for uid, name, role, tz in USERS
     ]
     roles = [{"id": rid, "name": name, "_fivetran_synced": SYNC} for rid, name in ROLES]
-    accounts = [{"id": "001A01", "name": "Acme L01", "website": "https://www.acme-00ql01.com", "is_deleted": False,
-                 "created_date": ts("2025-01-01 00:00:00"), "_fivetran_synced": SYNC}]
+    accounts = [
+        {
+            "id": "001A01",
+            "name": "Acme L01",
+            "website": "https://www.acme-00ql01.com",
+            "is_deleted": False,
+            "created_date": ts("2025-01-01 00:00:00"),
+            "_fivetran_synced": SYNC,
+        }
+    ]
     marketo_leads = [
-        {"id": 3, "email": "00ql03@acme-00ql03.com", "sfdc_lead_id": "00QL03", "created_at": ts("2025-03-10 08:55:00"),
-         "_fivetran_deleted": False, "_fivetran_synced": SYNC},
-        {"id": 11, "email": "00ql11@acme-00ql11.com", "sfdc_lead_id": "00QL11", "created_at": ts("2025-03-12 08:00:00"),
-         "_fivetran_deleted": False, "_fivetran_synced": SYNC},
+        {
+            "id": 3,
+            "email": "00ql03@acme-00ql03.com",
+            "sfdc_lead_id": "00QL03",
+            "created_at": ts("2025-03-10 08:55:00"),
+            "_fivetran_deleted": False,
+            "_fivetran_synced": SYNC,
+        },
+        {
+            "id": 11,
+            "email": "00ql11@acme-00ql11.com",
+            "sfdc_lead_id": "00QL11",
+            "created_at": ts("2025-03-12 08:00:00"),
+            "_fivetran_deleted": False,
+            "_fivetran_synced": SYNC,
+        },
         # the loser of the merge into 11: its form fill counts for lead 11
-        {"id": 12, "email": "ann@acme-00ql11.com", "sfdc_lead_id": None, "created_at": ts("2025-03-12 08:30:00"),
-         "_fivetran_deleted": False, "_fivetran_synced": SYNC},
+        {
+            "id": 12,
+            "email": "ann@acme-00ql11.com",
+            "sfdc_lead_id": None,
+            "created_at": ts("2025-03-12 08:30:00"),
+            "_fivetran_deleted": False,
+            "_fivetran_synced": SYNC,
+        },
     ]
     forms = [
-        {"id": 9001, "lead_id": 3, "activity_date": ts("2025-03-10 09:30:00"), "activity_type_id": 2,
-         "primary_attribute_value": "Demo Request", "_fivetran_synced": SYNC},
-        {"id": 9002, "lead_id": 12, "activity_date": ts("2025-03-12 10:15:00"), "activity_type_id": 2,
-         "primary_attribute_value": "Contact Sales", "_fivetran_synced": SYNC},
+        {
+            "id": 9001,
+            "lead_id": 3,
+            "activity_date": ts("2025-03-10 09:30:00"),
+            "activity_type_id": 2,
+            "primary_attribute_value": "Demo Request",
+            "_fivetran_synced": SYNC,
+        },
+        {
+            "id": 9002,
+            "lead_id": 12,
+            "activity_date": ts("2025-03-12 10:15:00"),
+            "activity_type_id": 2,
+            "primary_attribute_value": "Contact Sales",
+            "_fivetran_synced": SYNC,
+        },
         # a content download is not a hand raise
-        {"id": 9003, "lead_id": 11, "activity_date": ts("2025-03-12 09:00:00"), "activity_type_id": 2,
-         "primary_attribute_value": "Ebook Download", "_fivetran_synced": SYNC},
+        {
+            "id": 9003,
+            "lead_id": 11,
+            "activity_date": ts("2025-03-12 09:00:00"),
+            "activity_type_id": 2,
+            "primary_attribute_value": "Ebook Download",
+            "_fivetran_synced": SYNC,
+        },
     ]
     merges = [
-        {"id": 9100, "lead_id": 11, "activity_date": ts("2025-03-13 09:00:00"), "activity_type_id": 32,
-         "merge_ids": "12", "master_updated": True, "_fivetran_synced": SYNC},
+        {
+            "id": 9100,
+            "lead_id": 11,
+            "activity_date": ts("2025-03-13 09:00:00"),
+            "activity_type_id": 32,
+            "merge_ids": "12",
+            "master_updated": True,
+            "_fivetran_synced": SYNC,
+        },
     ]
     return {
         ("salesforce", "lead"): leads,

@@ -1,0 +1,3 @@
+from lead_funnel.cli import main
+
+raise SystemExit(main())

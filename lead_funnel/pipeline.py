@@ -1,0 +1,160 @@
+"""`lead-funnel run`: the nightly Dagster job, executed in this process.
+
+The CLI, the schedule and the UI run the same job (orchestration.definitions);
+this module only chooses the as-of, runs it, and turns the outcome into a summary
+and an exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from lead_funnel.manifest import ensure_manifest
+from lead_funnel.progress import PROGRESS_ENV, report
+from lead_funnel.settings import PipelineSettings
+from lead_funnel.summary import MartsSummary, summarise_published
+from lead_funnel.telemetry import disable_telemetry
+
+
+@dataclass
+class CheckOutcome:
+    name: str
+    asset: str
+    passed: bool
+    severity: str
+    description: str = ""
+
+
+@dataclass
+class RunOutcome:
+    run_id: str
+    as_of: datetime
+    success: bool
+    seconds: float
+    failures: list[str] = field(default_factory=list)
+    checks: list[CheckOutcome] = field(default_factory=list)
+    step_seconds: dict[str, float] = field(default_factory=dict)
+    marts: MartsSummary | None = None
+    settings: PipelineSettings | None = None
+
+    @property
+    def failed_blocking_checks(self) -> list[CheckOutcome]:
+        return [c for c in self.checks if not c.passed and c.severity == "ERROR"]
+
+    @property
+    def warnings(self) -> list[CheckOutcome]:
+        return [c for c in self.checks if not c.passed and c.severity == "WARN"]
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["as_of"] = self.as_of.isoformat(sep=" ")
+        data["settings"] = (
+            {k: str(v) for k, v in asdict(self.settings).items()} if self.settings else None
+        )
+        return json.dumps(data, indent=2, default=str)
+
+
+def _instance():
+    from dagster import DagsterInstance
+
+    if os.environ.get("DAGSTER_HOME"):
+        Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+        dagster_yaml = Path(os.environ["DAGSTER_HOME"]) / "dagster.yaml"
+        if not dagster_yaml.exists():
+            dagster_yaml.write_text("telemetry:\n  enabled: false\n")
+        return DagsterInstance.get()
+    return DagsterInstance.ephemeral()
+
+
+def _collect(result: Any, instance: Any) -> tuple[list[str], list[CheckOutcome], dict[str, float]]:
+    failures: list[str] = []
+    step_seconds: dict[str, float] = {}
+    starts: dict[str, float] = {}
+    for entry in instance.all_logs(result.run_id):
+        event = entry.dagster_event
+        if event is None:
+            continue
+        step = event.step_key or ""
+        if event.event_type_value == "STEP_START":
+            starts[step] = entry.timestamp
+        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and step in starts:
+            step_seconds[step] = round(entry.timestamp - starts[step], 2)
+        if event.event_type_value == "STEP_FAILURE":
+            error = event.step_failure_data.error
+            message = error.message.strip() if error else "failed"
+            cause = error.cause if error else None
+            while cause is not None:
+                message += "\n  caused by: " + cause.message.strip()
+                cause = cause.cause
+            failures.append(f"{step}: {message}")
+    checks = [
+        CheckOutcome(
+            name=evaluation.check_name,
+            asset=evaluation.asset_key.to_user_string(),
+            passed=evaluation.passed,
+            severity=evaluation.severity.value,
+            description=str(evaluation.description or ""),
+        )
+        for evaluation in result.get_asset_check_evaluations()
+    ]
+    return failures, checks, step_seconds
+
+
+def run_pipeline(
+    settings: PipelineSettings,
+    *,
+    as_of: datetime | None = None,
+    full_refresh: bool = False,
+    progress: bool = True,
+) -> RunOutcome:
+    """Run the nightly job in-process against `settings.database`."""
+    disable_telemetry()
+    settings.export()
+    if progress:
+        os.environ[PROGRESS_ENV] = "1"
+    if not settings.database.exists():
+        raise FileNotFoundError(
+            f"{settings.database} does not exist: run `lead-funnel generate --database {settings.database}` "
+            "or point --database at a DuckDB file that holds raw_salesforce / raw_marketo"
+        )
+    as_of = as_of or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    started = time.perf_counter()
+    report("setup", "dbt manifest")
+    ensure_manifest()
+    report("setup", "loading the Dagster definitions")
+    from orchestration.definitions import defs
+    from orchestration.run_context import AS_OF_TAG, FULL_REFRESH_TAG, format_as_of
+
+    job = defs.get_job_def("nightly_refresh")
+    tags = {AS_OF_TAG: format_as_of(as_of), FULL_REFRESH_TAG: str(full_refresh).lower()}
+    instance = _instance()
+    result = job.execute_in_process(
+        instance=instance,
+        tags=tags,
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+    )
+    failures, checks, step_seconds = _collect(result, instance)
+    outcome = RunOutcome(
+        run_id=result.run_id,
+        as_of=as_of,
+        success=result.success and not failures,
+        seconds=round(time.perf_counter() - started, 2),
+        failures=failures,
+        checks=checks,
+        step_seconds=step_seconds,
+        settings=settings,
+    )
+    if settings.serve_path.exists():
+        outcome.marts = summarise_published(settings.serve_path)
+    settings.runs_dir.mkdir(parents=True, exist_ok=True)
+    (settings.runs_dir / f"{as_of:%Y%m%dT%H%M%S}-{result.run_id[:8]}.json").write_text(
+        outcome.to_json()
+    )
+    return outcome

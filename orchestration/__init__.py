@@ -1,0 +1,1 @@
+"""Dagster orchestration of lead-funnel: `orchestration.definitions.defs` is the one Definitions."""

@@ -1,0 +1,86 @@
+"""The dbt project as Dagster assets (seeds, models; dbt tests become asset checks)."""
+
+import os
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+from dagster import AssetExecutionContext
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from lead_funnel.dbt_cli import dbt_environment
+from lead_funnel.faults import checkpoint
+from lead_funnel.manifest import MANIFEST_TARGET, ensure_manifest
+from lead_funnel.paths import DBT_PROJECT_DIR
+from lead_funnel.progress import report
+from lead_funnel.settings import BUILD_SCHEMA, META_SCHEMA
+from lead_funnel.warehouse import connect, relation_exists
+from orchestration.resources import WarehouseResource
+from orchestration.run_context import is_full_refresh, run_as_of
+
+DBT_PROJECT = DbtProject(
+    project_dir=DBT_PROJECT_DIR,
+    profiles_dir=DBT_PROJECT_DIR,
+    target_path=MANIFEST_TARGET.relative_to(DBT_PROJECT_DIR),
+)
+DBT_PROJECT.prepare_if_dev()
+ensure_manifest()
+
+# Built but not part of the nightly job: unit tests run in `make test`.
+NIGHTLY_DBT_ARGS = ["build", "--exclude-resource-type", "unit_test"]
+FAULT_AFTER_EVENTS = 10
+
+
+class LeadFunnelTranslator(DagsterDbtTranslator):
+    """Groups assets by layer (the configured schema): seeds, staging, intermediate, marts, ..."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return "raw"
+        schema = dbt_resource_props.get("config", {}).get("schema")
+        return schema or "default"
+
+
+def last_published_as_of(database: str) -> datetime | None:
+    with connect(database) as con:
+        if not relation_exists(con, META_SCHEMA, "publications"):
+            return None
+        row = con.execute(f"select max(as_of) from {META_SCHEMA}.publications").fetchone()
+    return row[0] if row else None
+
+
+def needs_full_refresh(context: AssetExecutionContext, database: str, as_of: datetime) -> bool:
+    """Asked for, or the as-of went back in time (quarantine of "future" rows must be redone)."""
+    if is_full_refresh(context):
+        return True
+    previous = last_published_as_of(database)
+    return previous is not None and as_of < previous
+
+
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path,
+    project=DBT_PROJECT,
+    dagster_dbt_translator=LeadFunnelTranslator(),
+    exclude="resource_type:unit_test",
+)
+def lead_funnel_dbt_assets(
+    context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+) -> Iterator[Any]:
+    """`dbt build` into the warehouse file; the marts land in marts_build for the audit."""
+    settings = warehouse.settings()
+    as_of = run_as_of(context)
+    full_refresh = needs_full_refresh(context, str(settings.database), as_of)
+    env = dbt_environment(settings.database, as_of=as_of, marts_schema=BUILD_SCHEMA)
+    for name in ("LEAD_FUNNEL_DATABASE", "LEAD_FUNNEL_AS_OF", "LEAD_FUNNEL_MARTS_SCHEMA"):
+        os.environ[name] = env[name]
+    args = [*NIGHTLY_DBT_ARGS, *(["--full-refresh"] if full_refresh else [])]
+    report("dbt", f"dbt {' '.join(args)} (as-of {as_of}, into {BUILD_SCHEMA})")
+    settings.dbt_target_dir.mkdir(parents=True, exist_ok=True)
+    invocation = dbt.cli(args, context=context, target_path=settings.dbt_target_dir)
+    for count, event in enumerate(invocation.stream(), start=1):
+        if count == FAULT_AFTER_EVENTS:
+            checkpoint("dbt")
+        if count % 25 == 0:
+            report("dbt", f"{count} results")
+        yield event
+    report("dbt", "done")

@@ -1,0 +1,59 @@
+"""Publication: the audited marts become what BI reads, atomically (lead_funnel.publish)."""
+
+from collections.abc import Sequence
+
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
+
+from lead_funnel.audit_log import blocking_failures_for_run
+from lead_funnel.progress import report
+from lead_funnel.publish import PublicationRefused, publish_marts
+from lead_funnel.warehouse import connect
+from orchestration.resources import WarehouseResource
+from orchestration.run_context import run_as_of
+
+PUBLISHED_MARTS_KEY = AssetKey(["publication", "published_marts"])
+
+
+def build_publish_asset(mart_keys: Sequence[AssetKey]):
+    @asset(
+        key=PUBLISHED_MARTS_KEY,
+        deps=list(mart_keys),
+        group_name="publication",
+        kinds={"duckdb"},
+        description=(
+            "The audited marts, published atomically: a new serve file renamed over the old one "
+            "(BI readers keep their snapshot), and marts.* replaced in one transaction."
+        ),
+    )
+    def published_marts(
+        context: AssetExecutionContext, warehouse: WarehouseResource
+    ) -> MaterializeResult:
+        settings = warehouse.settings()
+        as_of = run_as_of(context)
+        with connect(settings.database) as con:
+            audit = blocking_failures_for_run(con, context.run.run_id)
+        if audit is None:
+            raise PublicationRefused(
+                "this run has not audited the marts (the data-quality checks did not run): "
+                "nothing is published"
+            )
+        if audit:
+            raise PublicationRefused(
+                "blocking data-quality checks failed: "
+                + ", ".join(audit)
+                + "; the previous publication is kept"
+            )
+        report("publish", f"publishing to {settings.serve_path}")
+        result = publish_marts(settings, run_id=context.run.run_id, as_of=as_of)
+        report("publish", f"{len(result.relations)} relations in {result.seconds:.1f}s")
+        return MaterializeResult(
+            metadata={
+                "serve_path": str(result.serve_path),
+                "relations": result.relations,
+                "serve_bytes": result.serve_bytes,
+                "seconds": round(result.seconds, 2),
+                "as_of": str(as_of),
+            }
+        )
+
+    return published_marts

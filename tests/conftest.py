@@ -1,0 +1,65 @@
+"""Shared fixtures: warehouses built once per session by the real pipeline."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from lead_funnel.raw_writer import write_raw_tables
+from lead_funnel.telemetry import disable_telemetry
+
+disable_telemetry()
+os.environ.pop("DAGSTER_HOME", None)  # tests use ephemeral Dagster instances
+os.environ.pop("LEAD_FUNNEL_FAULT_AT", None)
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def lead_funnel_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 900
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `lead-funnel` command as a user would."""
+    executable = Path(sys.executable).with_name("lead-funnel")
+    return subprocess.run(
+        [str(executable), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
+
+
+def query(path: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="session")
+def handbuilt_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """The hand-built scenario (tests/scenarios/handbuilt.py), run once through `lead-funnel run`."""
+    from tests.scenarios.handbuilt import AS_OF, build_rows
+
+    directory = tmp_path_factory.mktemp("handbuilt")
+    database = directory / "warehouse.duckdb"
+    with duckdb.connect(str(database)) as con:
+        write_raw_tables(con, build_rows())
+    completed = lead_funnel_cli(
+        "run", "--database", str(database), "--as-of", AS_OF.strftime("%Y-%m-%d %H:%M:%S")
+    )
+    return {
+        "database": database,
+        "serve": directory / "warehouse.serve.duckdb",
+        "completed": completed,
+        "as_of": AS_OF,
+    }
+
+
+def as_of_text(value: datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S")
