@@ -1,0 +1,39 @@
+"""`lead-funnel check`: the stage-definition invariants on the marts as they stand.
+
+For an analytics engineer who just rebuilt a model with dbt: the same GX checks the
+nightly run uses, on `marts` in the warehouse file, opened read-only (nothing is
+written to it; failing rows are shown, not stored).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from lead_funnel.settings import PUBLISHED_SCHEMA, PipelineSettings
+from lead_funnel.warehouse import WarehouseLockedError, connect
+
+
+def check_published_marts(database: Path, *, data_docs_dir: Path | None = None) -> int:
+    """Run every invariant; print the report; 1 if a blocking invariant failed, else 0."""
+    from data_quality import run_checks
+
+    settings = PipelineSettings.resolve(database)
+    if not settings.database.exists():
+        print(f"lead-funnel check: {settings.database} does not exist", file=sys.stderr)
+        return 2
+    docs = data_docs_dir or settings.artifacts_dir / "data_docs_check"
+    try:
+        with connect(settings.database, read_only=True) as con:
+            report = run_checks(con, marts_schema=PUBLISHED_SCHEMA, data_docs_dir=docs)
+    except WarehouseLockedError as error:
+        print(f"lead-funnel check: {error}", file=sys.stderr)
+        return 2
+    print(report.render_text())
+    if report.data_docs_index:
+        print(f"\nData Docs: {report.data_docs_index}")
+    if report.blocking_failures:
+        names = ", ".join(result.name for result in report.blocking_failures)
+        print(f"\nFAILED blocking checks: {names}", file=sys.stderr)
+        return 1
+    return 0
