@@ -1,0 +1,113 @@
+{#-
+    Generic tests of the funnel marts (prefixed so they never clash with a package's).
+-#}
+
+
+{#- Grain: at most one row per combination of `columns` (null is a value like any other). -#}
+{% test funnel_unique_grain(model, columns) %}
+    select
+        {{ columns | join(', ') }},
+        count(*) as rows_per_key
+    from {{ model }}
+    group by {{ columns | join(', ') }}
+    having count(*) > 1
+{% endtest %}
+
+
+{#- Every row satisfies `expression`; a null result fails (say `x is null or ...` to allow nulls). -#}
+{% test funnel_expression_is_true(model, expression) %}
+    select *
+    from {{ model }}
+    where ({{ expression }}) is not true
+{% endtest %}
+
+
+{#-
+    The model's sums of `measures` (column -> the expression that computes the same
+    total from `compare_model`) equal the compare model's, per `group_by` (plain
+    column names of the model; `compare_group_by` gives the compare side's
+    expressions for them when they differ). A group present on one side only fails
+    unless its totals are all zero. Money is compared with a relative tolerance.
+-#}
+{% test funnel_totals_reconcile(
+        model,
+        compare_model,
+        measures,
+        group_by=[],
+        compare_group_by=none,
+        model_where=none,
+        compare_where=none,
+        tolerance=0.000001) %}
+
+{%- set compare_keys = compare_group_by if compare_group_by is not none else group_by -%}
+
+with
+
+model_totals as (
+
+    select
+        {%- for key in group_by %}
+        {{ key }},
+        {%- endfor %}
+        {%- for column in measures %}
+        coalesce(sum({{ column }}), 0) as {{ column }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from {{ model }}
+    {%- if model_where %}
+    where {{ model_where }}
+    {%- endif %}
+    {%- if group_by %}
+    group by {{ group_by | join(', ') }}
+    {%- endif %}
+
+),
+
+compare_totals as (
+
+    select
+        {%- for key in group_by %}
+        {{ compare_keys[loop.index0] }} as {{ key }},
+        {%- endfor %}
+        {%- for column, expression in measures.items() %}
+        coalesce({{ expression }}, 0) as {{ column }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from {{ compare_model }}
+    {%- if compare_where %}
+    where {{ compare_where }}
+    {%- endif %}
+    {%- if group_by %}
+    group by {{ compare_keys | join(', ') }}
+    {%- endif %}
+
+),
+
+compared as (
+
+    select
+        {%- for key in group_by %}
+        coalesce(model_totals.{{ key }}, compare_totals.{{ key }}) as {{ key }},
+        {%- endfor %}
+        {%- for column in measures %}
+        coalesce(model_totals.{{ column }}, 0) as model_{{ column }},
+        coalesce(compare_totals.{{ column }}, 0) as expected_{{ column }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from model_totals
+    {%- if group_by %}
+    full outer join compare_totals
+        on {% for key in group_by %}model_totals.{{ key }} is not distinct from compare_totals.{{ key }}{% if not loop.last %}
+        and {% endif %}{% endfor %}
+    {%- else %}
+    cross join compare_totals
+    {%- endif %}
+
+)
+
+select *
+from compared
+where
+    {%- for column in measures %}
+    abs(model_{{ column }} - expected_{{ column }}) > {{ tolerance }} * greatest(1, abs(expected_{{ column }}))
+    {%- if not loop.last %} or{% endif %}
+    {%- endfor %}
+
+{% endtest %}
