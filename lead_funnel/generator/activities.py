@@ -3,7 +3,7 @@
 * Background: every person browses for a few months (generic pages and blog posts, now and
   then pricing or a case study), downloads some gated content and opens newsletters; one
   person in sixteen has a mail scanner that "opens" every email within a minute of sending
-  and never clicks (bot opens). Students and interns browse and download three to six times as
+  and never clicks (bot opens). Students and interns browse four times and download twelve times as
   much as anyone else (careers page included); competitors study pricing and comparisons.
 * Before a score-lane MQL: a burst of activity in the ten days before the MAP's status change
   (so the engagement precedes the MQL): future buyers show intent (pricing views, often
@@ -305,8 +305,8 @@ def _persons_background(rng: np.random.Generator, logs: dict[str, Log], persons:
     engagement = np.array([c.engagement for c in CHANNEL_PARAMS])[p.channel[rows]]
     profile = np.full(n, P_COMMITTEE) if committee else _profile(p.junk[rows])
     span = np.minimum(lognormal(rng, 120.0, 0.7, n), 400.0)
-    visit_rate = rate * 1.5 * engagement * np.where(profile == P_STUDENT, 3.0, 1.0)
-    form_rate = rate * 0.10 * np.where(profile == P_STUDENT, 6.0, 1.0)
+    visit_rate = rate * 1.5 * engagement * np.where(profile == P_STUDENT, 4.0, 1.0)
+    form_rate = rate * 0.10 * np.where(profile == P_STUDENT, 12.0, 1.0)
     start = np.maximum(persons.created, 0)
     if committee:
         start = persons.episode_t

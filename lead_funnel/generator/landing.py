@@ -30,7 +30,7 @@ from lead_funnel.generator.worktime import DAY, HOUR, MINUTE
 Frame = dict[str, np.ndarray | pa.Array]
 IntArray = npt.NDArray[np.int64]
 SYNCED = "_fivetran_synced"
-LATE_SHARE = 0.004
+LATE_SHARE = 0.01
 
 
 def sync_lags(rng: np.random.Generator, n: int, late_share: float = LATE_SHARE) -> IntArray:
@@ -38,7 +38,7 @@ def sync_lags(rng: np.random.Generator, n: int, late_share: float = LATE_SHARE) 
     lag = lognormal(rng, 25.0 * MINUTE, 0.9, n)
     lag = np.clip(lag, MINUTE, 12 * HOUR)
     late = rng.random(n) < late_share
-    lag = np.where(late, rng.uniform(1.0, 8.0, n) * DAY, lag)
+    lag = np.where(late, rng.uniform(1.0, 5.0, n) * DAY, lag)
     return lag.astype(np.int64)
 
 
