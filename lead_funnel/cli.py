@@ -83,6 +83,8 @@ def _print_outcome(outcome) -> None:  # type: ignore[no-untyped-def]
         print(f"  warning  {check.asset} {check.name}: {check.description}")
     for check in outcome.failed_blocking_checks:
         print(f"  FAILED   {check.asset} {check.name}: {check.description}")
+        if check.failed_rows and settings is not None:
+            print(f"           failing rows kept in {check.failed_rows} of {settings.database}")
     print(f"\nrun {outcome.run_id} as of {outcome.as_of} took {outcome.seconds:.1f}s")
     if settings is not None:
         print(f"  published (BI reads this, read-only): {settings.serve_path}")
@@ -95,6 +97,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from lead_funnel.settings import PipelineSettings
 
     settings = PipelineSettings.resolve(args.database, args.serve, args.artifacts)
+    if args.salesforce_schema:
+        os.environ["LEAD_FUNNEL_SALESFORCE_SCHEMA"] = args.salesforce_schema
+    if args.marketo_schema:
+        os.environ["LEAD_FUNNEL_MARKETO_SCHEMA"] = args.marketo_schema
     try:
         outcome = run_pipeline(
             settings, as_of=args.as_of, full_refresh=args.full_refresh, progress=not args.quiet
@@ -162,6 +168,18 @@ def cmd_ui(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
+def cmd_import_olist(args: argparse.Namespace) -> int:
+    from lead_funnel.importers.olist import import_olist
+
+    counts = import_olist(args.source_dir, args.database)
+    print(
+        f"landed the Olist funnel in {args.database}: "
+        + ", ".join(f"{k} {v:,}" for k, v in counts.items())
+    )
+    print(f"next: lead-funnel run --database {args.database} --as-of '2018-09-01 00:00:00'")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from lead_funnel.bench import main as bench_main
 
@@ -213,6 +231,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--full-refresh", action="store_true", help="rebuild incremental models from raw"
     )
+    run.add_argument(
+        "--salesforce-schema",
+        default=None,
+        help="schema of the CRM tables (default raw_salesforce)",
+    )
+    run.add_argument(
+        "--marketo-schema", default=None, help="schema of the MAP tables (default raw_marketo)"
+    )
     run.add_argument("--quiet", action="store_true")
     run.set_defaults(func=cmd_run)
 
@@ -234,6 +260,16 @@ def build_parser() -> argparse.ArgumentParser:
     _database_argument(ui)
     ui.add_argument("--port", type=int, default=3000)
     ui.set_defaults(func=cmd_ui)
+
+    olist = commands.add_parser(
+        "import-olist",
+        help="land the real Olist marketing funnel (CSV) as a Salesforce-only export",
+    )
+    _database_argument(olist)
+    olist.add_argument(
+        "--source-dir", type=Path, default=REPO_ROOT.parent / "shared" / "reference-data" / "olist"
+    )
+    olist.set_defaults(func=cmd_import_olist)
 
     bench = commands.add_parser("bench", help="measure generation and runs at 10k..1M leads")
     bench.add_argument("--sizes", default="10000,100000,1000000")

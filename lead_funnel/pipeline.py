@@ -29,6 +29,7 @@ class CheckOutcome:
     passed: bool
     severity: str
     description: str = ""
+    failed_rows: str | None = None
 
 
 @dataclass
@@ -72,6 +73,12 @@ def _instance():
     return DagsterInstance.ephemeral()
 
 
+def _metadata_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return str(getattr(value, "value", value))
+
+
 def _collect(result: Any, instance: Any) -> tuple[list[str], list[CheckOutcome], dict[str, float]]:
     failures: list[str] = []
     step_seconds: dict[str, float] = {}
@@ -100,6 +107,7 @@ def _collect(result: Any, instance: Any) -> tuple[list[str], list[CheckOutcome],
             passed=evaluation.passed,
             severity=evaluation.severity.value,
             description=str(evaluation.description or ""),
+            failed_rows=_metadata_text(evaluation.metadata.get("failed_rows")),
         )
         for evaluation in result.get_asset_check_evaluations()
     ]
@@ -131,14 +139,26 @@ def run_pipeline(
     from orchestration.definitions import defs
     from orchestration.run_context import AS_OF_TAG, FULL_REFRESH_TAG, format_as_of
 
-    job = defs.get_job_def("nightly_refresh")
+    job = defs.resolve_job_def("nightly_refresh")
     tags = {AS_OF_TAG: format_as_of(as_of), FULL_REFRESH_TAG: str(full_refresh).lower()}
     instance = _instance()
     result = job.execute_in_process(
         instance=instance,
         tags=tags,
         raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+        run_config={
+            "loggers": {"console": {"config": {"log_level": "ERROR"}}},
+            # explicit per run: the definitions may have been loaded for another warehouse
+            "resources": {
+                "warehouse": {
+                    "config": {
+                        "database": str(settings.database),
+                        "serve_path": str(settings.serve_path),
+                        "artifacts_dir": str(settings.artifacts_dir),
+                    }
+                }
+            },
+        },
     )
     failures, checks, step_seconds = _collect(result, instance)
     outcome = RunOutcome(

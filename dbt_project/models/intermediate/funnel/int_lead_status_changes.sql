@@ -92,7 +92,7 @@ initial_statuses as (
     left join ordered_history as first_change
         on leads.lead_id = first_change.lead_id
         and first_change.history_sequence = 1
-    {#- A first row without old_value is itself the first status. -#}
+    -- a first row without old_value is itself the first status
     where first_change.lead_history_id is null
         or first_change.old_value is not null
 

@@ -1,0 +1,103 @@
+"""The one Definitions: assets from the dbt manifest, the SLA asset, the GX checks, the schedule."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from dagster import AssetKey, build_schedule_context
+
+from data_quality import INVARIANTS
+
+
+@pytest.fixture(scope="module")
+def definitions():  # type: ignore[no-untyped-def]
+    from orchestration.definitions import defs
+
+    return defs
+
+
+def test_dagster_definitions_validate() -> None:
+    dagster = Path(sys.executable).with_name("dagster")
+    completed = subprocess.run(
+        [str(dagster), "definitions", "validate", "-m", "orchestration.definitions"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stdout[-2000:] + completed.stderr[-2000:]
+
+
+def test_the_graph_holds_dbt_models_sla_and_publication(definitions) -> None:  # type: ignore[no-untyped-def]
+    graph = definitions.resolve_asset_graph()
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    for expected in (
+        "salesforce/lead",  # a raw table (external asset)
+        "seeds/lead_status_map",
+        "staging/stg_salesforce__lead",
+        "intermediate/int_lead_cycles",
+        "marts/fct_lead_cycles",
+        "marts/dim_leads",
+        "marts/fct_sla_breaches",
+        "publication/published_marts",
+    ):
+        assert expected in keys
+    publish_parents = graph.get(AssetKey(["publication", "published_marts"])).parent_keys
+    assert AssetKey(["marts", "fct_sla_breaches"]) in publish_parents
+    assert AssetKey(["marts", "fct_lead_cycles"]) in publish_parents
+
+
+def test_every_invariant_is_an_asset_check_blocking_or_not(definitions) -> None:  # type: ignore[no-untyped-def]
+    specs = {
+        spec.key.name: spec
+        for checks in definitions.asset_checks or []
+        for spec in checks.check_specs
+    }
+    for invariant in INVARIANTS:
+        assert specs[invariant.name].blocking is invariant.is_blocking
+    # dbt tests are asset checks too
+    graph = definitions.resolve_asset_graph()
+    check_names = {key.name for key in graph.asset_check_keys}
+    assert "unique_fct_lead_cycles_cycle_id" in check_names
+
+
+def test_the_schedule_runs_nightly_at_two_utc_with_the_tick_as_as_of(definitions) -> None:  # type: ignore[no-untyped-def]
+    schedule = definitions.resolve_schedule_def("nightly_refresh_schedule")
+    assert schedule.cron_schedule == "0 2 * * *"
+    assert schedule.execution_timezone == "UTC"
+    assert schedule.job_name == "nightly_refresh"
+    tick = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)
+    request = schedule.evaluate_tick(
+        build_schedule_context(scheduled_execution_time=tick)
+    ).run_requests[0]
+    assert request.tags["lead_funnel/as_of"] == "2026-01-05 02:00:00"
+
+
+def test_cron_and_time_zone_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from orchestration.definitions import nightly_refresh
+    from orchestration.schedules import build_nightly_schedule
+
+    monkeypatch.setenv("LEAD_FUNNEL_SCHEDULE_CRON", "30 3 * * 1-5")
+    monkeypatch.setenv("LEAD_FUNNEL_SCHEDULE_TIMEZONE", "America/New_York")
+    monkeypatch.setenv("LEAD_FUNNEL_SCHEDULE_STATUS", "STOPPED")
+    schedule = build_nightly_schedule(nightly_refresh)
+    assert (schedule.cron_schedule, schedule.execution_timezone) == (
+        "30 3 * * 1-5",
+        "America/New_York",
+    )
+    assert schedule.default_status.value == "STOPPED"
+    # 03:30 in New York in January is 08:30 UTC: the as-of is always UTC
+    tick = datetime(2026, 1, 6, 3, 30, tzinfo=ZoneInfo("America/New_York"))
+    request = schedule.evaluate_tick(
+        build_schedule_context(scheduled_execution_time=tick)
+    ).run_requests[0]
+    assert request.tags["lead_funnel/as_of"] == "2026-01-06 08:30:00"
+
+
+def test_full_refresh_job_is_tagged(definitions) -> None:  # type: ignore[no-untyped-def]
+    job = definitions.resolve_job_def("full_refresh")
+    assert job.tags["lead_funnel/full_refresh"] == "true"
