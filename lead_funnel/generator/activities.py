@@ -200,9 +200,20 @@ def _profile(junk: IntArray) -> IntArray:
     )
 
 
-def _bursts(rng: np.random.Generator, logs: dict[str, Log], mk: IntArray, t_end: IntArray,
-            floor: IntArray, count: IntArray, category_weights: np.ndarray, program: IntArray) -> None:  # fmt: skip
-    """``count`` actions per row in the ten days before ``t_end`` (the last one right before)."""
+def _bursts(
+    rng: np.random.Generator,
+    logs: dict[str, Log],
+    mk: IntArray,
+    t_end: IntArray,
+    floor: IntArray,
+    count: IntArray,
+    mix: IntArray,
+    program: IntArray,
+) -> None:
+    """``count`` actions per row in the ten days before ``t_end`` (the last one right before).
+
+    ``mix`` picks the kind of actions: 0 a future buyer, 1 anyone else, 2 a student/intern.
+    """
     rows, rank = concat_index(count)
     span = np.maximum(
         t_end[rows] - np.maximum(floor[rows], t_end[rows] - 10 * DAY) - 2 * MINUTE, MINUTE
@@ -211,9 +222,10 @@ def _bursts(rng: np.random.Generator, logs: dict[str, Log], mk: IntArray, t_end:
     last = rank == count[rows] - 1
     t = np.where(last, t_end[rows] - rng.integers(MINUTE, 30 * MINUTE, len(rows)), t)
     cat = np.zeros(len(rows), dtype=np.int64)
-    for w_row in np.unique(category_weights[rows], axis=0) if len(rows) else []:
-        hit = np.all(category_weights[rows] == w_row, axis=1)
-        cat[hit] = choice(rng, w_row, int(hit.sum()))
+    kind = mix[rows]
+    for code, weights in enumerate((_BURST_BUYER, _BURST_OTHER, _BURST_STUDENT)):
+        hit = kind == code
+        cat[hit] = choice(rng, weights, int(hit.sum()))
     visit = cat < 7
     logs["visit"].add(mk=mk[rows][visit], t=t[visit], page=_pages(rng, cat[visit]))
     form = cat == 7
@@ -261,12 +273,11 @@ def _cycle_activity(
     rows = np.flatnonzero(burst)
     buyer = cy["sal"][rows]
     profile = _profile(p.junk[lead[rows]])
-    weights = np.where(buyer[:, None], np.array(_BURST_BUYER), np.array(_BURST_OTHER))
-    weights = np.where((profile == P_STUDENT)[:, None], np.array(_BURST_STUDENT), weights)
+    mix = np.where(profile == P_STUDENT, 2, np.where(buyer, 0, 1))
     count = np.where(buyer, 3 + rng.poisson(3.0, len(rows)), 3 + rng.poisson(2.0, len(rows)))
     count = np.where(cy["lane"][rows] == LANE_MANUAL, 2, count)
     floor = np.maximum(p.created[lead[rows]], block.spec.t_from) + MINUTE
-    _bursts(rng, logs, mk[rows], cy["t"][rows], floor, count, weights, program[rows])
+    _bursts(rng, logs, mk[rows], cy["t"][rows], floor, count, mix, program[rows])
     # qualified leads keep checking pricing / ROI / customer stories
     sql = np.flatnonzero(twin & cy["sql"])
     n_after = rng.integers(1, 4, len(sql))

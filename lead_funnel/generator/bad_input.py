@@ -36,7 +36,6 @@ from lead_funnel.generator.vocab import (
     C_OUTBOUND,
     LEAD_SOURCES,
     MALFORMED_EMAILS,
-    ROLE_MARKETING,
     S_LEGACY,
 )
 from lead_funnel.generator.worktime import DAY, HOUR
@@ -178,6 +177,3 @@ def future_offset(ids: np.ndarray, salt: int) -> IntArray:
         x = np.asarray(ids).astype(np.uint64) * _GOLDEN + np.uint64(salt)
     days = 30 + (x >> np.uint64(40)).astype(np.int64) % 370
     return days * DAY + 3 * HOUR
-
-
-MARKETING_ROLE = ROLE_MARKETING

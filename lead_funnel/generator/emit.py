@@ -14,7 +14,6 @@ import pyarrow as pa
 
 from lead_funnel.generator.bad_input import future_offset, hashed_pick
 from lead_funnel.generator.landing import SYNCED, Frame, concat, land_events, land_versions, take
-from lead_funnel.generator.worktime import HOUR
 
 IntArray = npt.NDArray[np.int64]
 
@@ -113,7 +112,3 @@ def emit_events(
     keep = stale_synced < synced[dup]
     stale = take(out, dup[keep])
     return _extras(out, ids, id_column, stale, stale_synced[keep], null_rate, salt)
-
-
-def late_hours(hours: float) -> int:
-    return int(hours * HOUR)

@@ -65,7 +65,6 @@ from lead_funnel.generator.vocab import (
     R_SIZE,
     R_STUDENT,
     R_TERRITORY,
-    REASONS,
     ROLE_MARKETING,
     S_CONVERTED,
     S_DISQUALIFIED,
@@ -124,6 +123,21 @@ class _Ctx:
     opps: Log
     conversions: Log
     carry: dict[str, np.ndarray]
+
+
+@dataclass
+class _Pass:
+    """The cycles of one pass (cycle number) and their outcome arrays, filled in place."""
+
+    number: int
+    leads: IntArray
+    tz: IntArray
+    fast: BoolArray
+    decision: IntArray
+    close: IntArray
+    outcome: IntArray
+    reason: IntArray
+    skip_sal: BoolArray
 
 
 def _group(people: People, rows: IntArray) -> IntArray:
@@ -275,7 +289,9 @@ def _close(
     ctx.status.add(lead=leads, t=t, status=status, user=users, reason=reason, bant=-1, seq=seq)
 
 
-def _cycle(ctx: _Ctx, number: int, leads: IntArray, t_mql: IntArray, lane: IntArray):
+def _cycle(
+    ctx: _Ctx, number: int, leads: IntArray, t_mql: IntArray, lane: IntArray
+) -> tuple[IntArray, IntArray, IntArray]:
     """One handoff cycle for ``leads`` opening at ``t_mql``; returns (close time, outcome, reason)."""
     rng, people, org = ctx.rng, ctx.people, ctx.org
     m = len(leads)
@@ -346,11 +362,11 @@ def _cycle(ctx: _Ctx, number: int, leads: IntArray, t_mql: IntArray, lane: IntAr
 
     # --- accepted: qualification
     acc = np.flatnonzero(accepted)
-    skip_sal = np.zeros(m, dtype=bool)
-    sql, t_q = _qualify(ctx, number, leads, acc, decision, tz, touch_median, fast, close, outcome,
-                        reason_out, skip_sal)  # fmt: skip
-    conv = _convert(ctx, number, leads, sql, t_q, close, outcome, reason_out, skip_sal)
-    rows = acc[~skip_sal[acc]]
+    cyc = _Pass(number, leads, tz, fast, decision, close, outcome, reason_out,
+                np.zeros(m, dtype=bool))  # fmt: skip
+    sql, t_q = _qualify(ctx, cyc, acc, touch_median)
+    conv = _convert(ctx, cyc, sql, t_q)
+    rows = acc[~cyc.skip_sal[acc]]
     ctx.status.add(lead=leads[rows], t=decision[rows], status=S_SAL, user=owner[rows], reason=-1,
                    bant=-1, seq=base + 2)  # fmt: skip
     sal_reached = accepted
@@ -365,10 +381,16 @@ def _cycle(ctx: _Ctx, number: int, leads: IntArray, t_mql: IntArray, lane: IntAr
     return close, outcome, reason_out
 
 
-def _qualify(ctx, number, leads, acc, decision, tz, touch_median, fast, close, outcome, reason_out,
-             skip_sal):  # fmt: skip
-    """Touches after acceptance; SQL or a no-response / recycle / disqualify ending."""
+def _qualify(
+    ctx: _Ctx, cyc: _Pass, acc: IntArray, touch_median: np.ndarray
+) -> tuple[IntArray, IntArray]:
+    """Touches after acceptance; SQL or a no-response / recycle / disqualify ending.
+
+    Returns the SQL cycles (indices into the pass) and their SQL times.
+    """
     rng, people = ctx.rng, ctx.people
+    number, leads, decision, tz, fast = cyc.number, cyc.leads, cyc.decision, cyc.tz, cyc.fast
+    close, outcome, reason_out, skip_sal = cyc.close, cyc.outcome, cyc.reason, cyc.skip_sal
     base = number * 100
     k = len(acc)
     lead_acc = leads[acc]
@@ -437,9 +459,11 @@ def _bant(rng: np.random.Generator, n: int, converting: BoolArray) -> IntArray:
     return (bits * np.array([1, 2, 4, 8])).sum(axis=1).astype(np.int64)
 
 
-def _convert(ctx, number, leads, sql, t_q, close, outcome, reason_out, skip_sal):
-    """SQL -> opportunity (``Converted``) or back to nurture; opportunities win or lose."""
+def _convert(ctx: _Ctx, cyc: _Pass, sql: IntArray, t_q: IntArray) -> IntArray:
+    """SQL -> opportunity (``Converted``) or back to nurture; returns the converted cycles."""
     rng, people = ctx.rng, ctx.people
+    number, leads, close, outcome = cyc.number, cyc.leads, cyc.close, cyc.outcome
+    reason_out, skip_sal = cyc.reason, cyc.skip_sal
     base = number * 100
     lead_sql = leads[sql]
     k = len(sql)
@@ -485,7 +509,7 @@ def _convert(ctx, number, leads, sql, t_q, close, outcome, reason_out, skip_sal)
 
 def _reengage(
     ctx: _Ctx, leads: IntArray, close: IntArray, outcome: IntArray, reason: IntArray, number: int
-):
+) -> tuple[IntArray, IntArray, IntArray]:
     """Which closed cycles come back for another handoff, and when."""
     rng, people = ctx.rng, ctx.people
     m = len(leads)
@@ -567,6 +591,3 @@ def order_status(status: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     key = (lead << 34) + (t - rank)
     out["t"] = (np.maximum.accumulate(key) - (lead << 34)) + rank
     return out
-
-
-REASON_COUNT = len(REASONS)

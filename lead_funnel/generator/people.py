@@ -32,7 +32,6 @@ from lead_funnel.generator.vocab import (
     C_PAID_SOCIAL,
     C_SYNDICATION,
     C_WEBINAR,
-    CHANNELS,
     CONSULTANT_TITLES,
     COUNTRIES,
     EMPLOYEE_BANDS,
@@ -40,7 +39,6 @@ from lead_funnel.generator.vocab import (
     INDUSTRIES,
     INTERN_TITLES,
     LAST_NAMES,
-    LEAD_SOURCES,
     PERSONA_POINTS,
     REVENUE_BANDS,
     ROLE_SDR,
@@ -257,11 +255,3 @@ def build_people(
         event_at=event_at,
         malformed_email=np.full(n, -1, dtype=np.int64),
     )
-
-
-def channel_count() -> int:
-    return len(CHANNELS)
-
-
-def lead_source_channel() -> IntArray:
-    return np.array([c for _, c in LEAD_SOURCES], dtype=np.int64)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections import defaultdict
 
 import duckdb
@@ -62,6 +63,7 @@ from lead_funnel.generator.shared_tables import (
 from lead_funnel.generator.world import World
 from lead_funnel.generator.writer import insert
 
+LAST_CPU: dict[str, float] = {}  # writer-thread CPU seconds per table of the last run
 SF = "raw_salesforce."
 MK = "raw_marketo."
 
@@ -89,6 +91,7 @@ class Writer:
     def __init__(self, con: duckdb.DuckDBPyConnection, queue_size: int = 48) -> None:
         self.con = con
         self.counts: dict[str, int] = defaultdict(int)
+        self.cpu: dict[str, float] = defaultdict(float)
         self._queue: queue.Queue[tuple[str, Frame | str, dict[str, str] | None] | None] = (
             queue.Queue(maxsize=queue_size)
         )
@@ -104,6 +107,7 @@ class Writer:
             if self._error is not None:
                 continue
             table, frame, exprs = item
+            began = time.thread_time()
             try:
                 if table == "__sql__":
                     self.con.execute(str(frame))
@@ -111,6 +115,7 @@ class Writer:
                     self.counts[table] += insert(self.con, table, frame, exprs)  # type: ignore[arg-type]
             except BaseException as error:  # re-raised in the caller's thread by close()
                 self._error = error
+            self.cpu[table] += time.thread_time() - began
 
     def __call__(self, table: str, frame: Frame, exprs: dict[str, str] | None = None) -> None:
         if self._error is not None:
@@ -233,4 +238,6 @@ def land(
     finally:
         write.close()
     progress.step("shared tables")
+    LAST_CPU.clear()
+    LAST_CPU.update(write.cpu)
     return dict(write.counts)
