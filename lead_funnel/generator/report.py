@@ -32,6 +32,18 @@ class GenerationReport:
     def peak_rss_mib(self) -> float:
         return self.peak_rss_bytes / 2**20
 
+    def describe(self) -> str:
+        """A multi-line human-readable report: the summary and rows per table."""
+        lines = [self.summary(), f"database: {self.database}"]
+        if self.appended_from is not None:
+            lines.append(f"appended from {self.appended_from:%Y-%m-%d %H:%M} (UTC)")
+        lines.append(f"parameters: {self.parameters}")
+        width = max((len(name) for name in self.rows), default=0)
+        for name, count in self.rows.items():
+            total = self.total_rows.get(name, count)
+            lines.append(f"  {name:<{width}} {count:>12,} rows written {total:>12,} in file")
+        return "\n".join(lines)
+
     def summary(self) -> str:
         rows = sum(self.rows.values())
         return (
