@@ -1,20 +1,21 @@
 """The dbt project as Dagster assets (seeds, models; dbt tests become asset checks)."""
 
+import json
 import os
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from dagster import AssetExecutionContext
+from dagster import AssetExecutionContext, Failure
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from lead_funnel.dbt_cli import dbt_environment
-from lead_funnel.faults import checkpoint
 from lead_funnel.manifest import MANIFEST_TARGET, ensure_manifest
 from lead_funnel.paths import DBT_PROJECT_DIR
 from lead_funnel.progress import report
 from lead_funnel.settings import BUILD_SCHEMA, META_SCHEMA
 from lead_funnel.warehouse import connect, relation_exists
+from orchestration.dbt_build import events_from_run_results, raise_for_failed_nodes, run_build
 from orchestration.resources import WarehouseResource
 from orchestration.run_context import is_full_refresh, run_as_of
 
@@ -28,7 +29,13 @@ ensure_manifest()
 
 # Built but not part of the nightly job: unit tests run in `make test`.
 NIGHTLY_DBT_ARGS = ["build", "--exclude-resource-type", "unit_test"]
-FAULT_AFTER_EVENTS = 10
+DBT_ENV_NAMES = (
+    "LEAD_FUNNEL_DATABASE",
+    "LEAD_FUNNEL_AS_OF",
+    "LEAD_FUNNEL_MARTS_SCHEMA",
+    "DO_NOT_TRACK",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS",
+)
 
 
 class LeadFunnelTranslator(DagsterDbtTranslator):
@@ -39,6 +46,10 @@ class LeadFunnelTranslator(DagsterDbtTranslator):
             return "raw"
         schema = dbt_resource_props.get("config", {}).get("schema")
         return schema or "default"
+
+
+TRANSLATOR = LeadFunnelTranslator()
+MANIFEST = json.loads(DBT_PROJECT.manifest_path.read_text())
 
 
 def last_published_as_of(database: str) -> datetime | None:
@@ -57,10 +68,17 @@ def needs_full_refresh(context: AssetExecutionContext, database: str, as_of: dat
     return previous is not None and as_of < previous
 
 
+def _is_whole_project(context: AssetExecutionContext) -> bool:
+    assets_def = context.assets_def
+    return set(context.selected_asset_keys) == set(assets_def.keys) and set(
+        context.selected_asset_check_keys
+    ) == set(assets_def.check_keys)
+
+
 @dbt_assets(
     manifest=DBT_PROJECT.manifest_path,
     project=DBT_PROJECT,
-    dagster_dbt_translator=LeadFunnelTranslator(),
+    dagster_dbt_translator=TRANSLATOR,
     exclude="resource_type:unit_test",
 )
 def lead_funnel_dbt_assets(
@@ -71,16 +89,21 @@ def lead_funnel_dbt_assets(
     as_of = run_as_of(context)
     full_refresh = needs_full_refresh(context, str(settings.database), as_of)
     env = dbt_environment(settings.database, as_of=as_of, marts_schema=BUILD_SCHEMA)
-    for name in ("LEAD_FUNNEL_DATABASE", "LEAD_FUNNEL_AS_OF", "LEAD_FUNNEL_MARTS_SCHEMA"):
+    for name in DBT_ENV_NAMES:
         os.environ[name] = env[name]
     args = [*NIGHTLY_DBT_ARGS, *(["--full-refresh"] if full_refresh else [])]
-    report("dbt", f"dbt {' '.join(args)} (as-of {as_of}, into {BUILD_SCHEMA})")
     settings.dbt_target_dir.mkdir(parents=True, exist_ok=True)
-    invocation = dbt.cli(args, context=context, target_path=settings.dbt_target_dir)
-    for count, event in enumerate(invocation.stream(), start=1):
-        if count == FAULT_AFTER_EVENTS:
-            checkpoint("dbt")
-        if count % 25 == 0:
-            report("dbt", f"{count} results")
-        yield event
+    report("dbt", f"dbt {' '.join(args)} (as-of {as_of}, into {BUILD_SCHEMA})")
+    if not _is_whole_project(context):
+        # a selection from the UI: dagster-dbt's streaming path selects the subset
+        yield from dbt.cli(args, context=context, target_path=settings.dbt_target_dir).stream()
+        return
+    log_path = settings.runs_dir / f"dbt-{context.run.run_id}.log"
+    returncode = run_build(args, env, settings.dbt_target_dir, log_path)
+    run_results = settings.dbt_target_dir / "run_results.json"
+    if run_results.exists():
+        yield from events_from_run_results(context, run_results, MANIFEST, TRANSLATOR, DBT_PROJECT)
+    if returncode != 0:
+        raise_for_failed_nodes(run_results, log_path)
+        raise Failure(f"dbt exited with code {returncode}; see {log_path}")
     report("dbt", "done")
