@@ -1,13 +1,138 @@
--- PLACEHOLDER (interface only): replaced by the scoring implementation.
-select
-    lead_id,
-    cast(null as timestamp) as as_of,
-    cast(null as double) as fit_score,
-    cast(null as double) as engagement_score,
-    cast(null as double) as intent_score,
-    cast(null as double) as negative_score,
-    cast(null as double) as total_score,
-    cast(null as boolean) as is_fit_gate_passed,
-    cast(null as boolean) as is_mql_eligible,
-    cast(null as timestamp) as fast_lane_signal_at
-from {{ ref('int_lead_attributes') }}
+{#-
+    Every live lead's score as of the run (one row per row of int_lead_attributes):
+
+    * fit_score and negative_score: int_lead_fit_scores (seeds);
+    * engagement_score and intent_score: the lead's event points
+      (int_scoring_person_events) decayed by age at the as-of with the
+      engagement_half_life_days half-life (an event one half-life old counts half);
+      events older than engagement_max_age_days or after the as-of count nothing;
+      rounded to 2 decimals;
+    * total_score = fit_score + engagement_score + intent_score + negative_score;
+    * is_fit_gate_passed: fit_score >= fit_gate; is_mql_eligible: the gate is passed
+      and total_score >= mql_threshold (both in seeds/scoring_settings.csv);
+    * fast_lane_signal_at: the lead's latest fast-lane form fill up to the as-of;
+      a hand raise goes to sales whatever the score says.
+-#}
+with
+
+leads as (
+
+    select lead_id from {{ ref('int_lead_attributes') }}
+
+),
+
+fit_scores as (
+
+    select * from {{ ref('int_lead_fit_scores') }}
+
+),
+
+events as (
+
+    select lead_id, scored_at, score_component, base_points
+    from {{ ref('int_scoring_person_events') }}
+    where lead_id is not null
+
+),
+
+hand_raises as (
+
+    select lead_id, hand_raised_at
+    from {{ ref('int_fast_lane_hand_raises') }}
+
+),
+
+run_context as (
+
+    select as_of from {{ ref('stg_lead_funnel__run_context') }}
+
+),
+
+settings as (
+
+    select * from {{ ref('int_scoring_settings') }}
+
+),
+
+decayed as (
+
+    select
+        events.lead_id,
+        sum(
+            {{ decayed_points(
+                'events.base_points', 'events.scored_at', 'run_context.as_of', 'settings.half_life_days'
+            ) }}
+        ) filter (where events.score_component = 'engagement') as engagement_points,
+        sum(
+            {{ decayed_points(
+                'events.base_points', 'events.scored_at', 'run_context.as_of', 'settings.half_life_days'
+            ) }}
+        ) filter (where events.score_component = 'intent') as intent_points,
+        max(events.scored_at) as last_scored_activity_at,
+        count(*) as scored_events
+    from events
+    cross join run_context
+    cross join settings
+    where events.scored_at <= run_context.as_of
+        and events.scored_at > run_context.as_of - settings.max_age_days * interval 1 day
+    group by events.lead_id
+
+),
+
+fast_lane_signals as (
+
+    select hand_raises.lead_id, max(hand_raises.hand_raised_at) as fast_lane_signal_at
+    from hand_raises
+    cross join run_context
+    where hand_raises.hand_raised_at <= run_context.as_of
+    group by hand_raises.lead_id
+
+),
+
+components as (
+
+    select
+        leads.lead_id,
+        run_context.as_of,
+        cast(coalesce(fit_scores.fit_score, 0) as double) as fit_score,
+        cast(round(coalesce(decayed.engagement_points, 0), 2) as double) as engagement_score,
+        cast(round(coalesce(decayed.intent_points, 0), 2) as double) as intent_score,
+        cast(coalesce(fit_scores.negative_score, 0) as double) as negative_score,
+        fast_lane_signals.fast_lane_signal_at,
+        decayed.last_scored_activity_at,
+        coalesce(decayed.scored_events, 0) as scored_events,
+        settings.fit_gate,
+        settings.mql_threshold
+    from leads
+    cross join run_context
+    cross join settings
+    left join fit_scores
+        on leads.lead_id = fit_scores.lead_id
+    left join decayed
+        on leads.lead_id = decayed.lead_id
+    left join fast_lane_signals
+        on leads.lead_id = fast_lane_signals.lead_id
+
+),
+
+final as (
+
+    select
+        lead_id,
+        as_of,
+        fit_score,
+        engagement_score,
+        intent_score,
+        negative_score,
+        fit_score + engagement_score + intent_score + negative_score as total_score,
+        fit_score >= fit_gate as is_fit_gate_passed,
+        fit_score >= fit_gate and fit_score + engagement_score + intent_score + negative_score >= mql_threshold
+            as is_mql_eligible,
+        fast_lane_signal_at,
+        last_scored_activity_at,
+        scored_events
+    from components
+
+)
+
+select * from final
