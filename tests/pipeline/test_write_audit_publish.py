@@ -16,8 +16,8 @@ import pytest
 
 from lead_funnel.faults import PHASES
 from lead_funnel.raw_writer import write_raw_tables
-from tests.pipeline.wap_support import add_a_new_handoff, kill_run_at, run_command, table_checksums
 from tests.conftest import REPO_ROOT
+from tests.pipeline.wap_support import add_a_new_handoff, kill_run_at, run_command, table_checksums
 from tests.scenarios.handbuilt import build_rows
 
 pytestmark = pytest.mark.slow
