@@ -60,12 +60,18 @@ def test_an_incremental_nightly_run_equals_a_full_refresh(generated) -> None:  #
     database: Path = generated["database"]
     report = append_days(database, days=2, progress=False)
     as_of = report.window_end + timedelta(hours=2)
-    # late-arriving rows: dated before the previous window end, synced after it
-    late = query(
-        database,
-        f"select count(*) from raw_salesforce.lead_history where created_date < timestamp '{generated['as_of']:%Y-%m-%d %H:%M:%S}' "
-        f"and _fivetran_synced > timestamp '{generated['as_of']:%Y-%m-%d %H:%M:%S}'",
-    )[0][0]
+    # late-arriving and re-synced rows: dated before the previous as-of, synced after it
+    cutoff = f"timestamp '{generated['as_of']:%Y-%m-%d %H:%M:%S}'"
+    late = sum(
+        query(database, f"select count(*) from {table} where {column} < {cutoff} and _fivetran_synced > {cutoff}")[0][0]
+        for table, column in (
+            ("raw_salesforce.lead", "created_date"),
+            ("raw_salesforce.lead_history", "created_date"),
+            ("raw_salesforce.task", "created_date"),
+            ("raw_marketo.activity_visit_webpage", "activity_date"),
+            ("raw_marketo.activity_open_email", "activity_date"),
+        )
+    )
     assert late > 0
     full_copy = generated["directory"] / "full" / "warehouse.duckdb"
     full_copy.parent.mkdir()

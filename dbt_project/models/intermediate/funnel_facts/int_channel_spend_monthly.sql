@@ -15,7 +15,8 @@ final as (
     select
         spend_month,
         channel,
-        sum(spend) as spend,
+        -- rounded to cents: a float sum's last bits depend on the order threads add it
+        round(sum(spend), 2) as spend,
         count(distinct campaign_id) as campaigns
     from campaign_months
     group by spend_month, channel

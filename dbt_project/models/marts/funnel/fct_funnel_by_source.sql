@@ -68,8 +68,8 @@ cohorts as (
         count(*) filter (where outcome = 'open') as open_cycles,
         count(sales_decision) as sales_decisions,
         count(*) filter (where sales_decision in ('rejected', 'disqualified')) as handoff_rejections,
-        coalesce(sum(amount) filter (where opportunity_id is not null), 0) as pipeline_amount,
-        coalesce(sum(amount) filter (where outcome = 'won'), 0) as won_amount,
+        round(coalesce(sum(amount) filter (where opportunity_id is not null), 0), 2) as pipeline_amount,
+        round(coalesce(sum(amount) filter (where outcome = 'won'), 0), 2) as won_amount,
         median(hours_mql_to_decision) as median_hours_mql_to_decision,
         median(days_mql_to_sql) as median_days_mql_to_sql
     from cohort_cycles

@@ -145,8 +145,8 @@ entry_counts as (
         count(*) filter (where stage = 'opportunity') as opportunities,
         count(*) filter (where stage = 'won') as won,
         count(*) filter (where stage = 'lost') as lost,
-        coalesce(sum(amount) filter (where stage = 'opportunity'), 0) as pipeline_created_amount,
-        coalesce(sum(amount) filter (where stage = 'won'), 0) as won_amount
+        round(coalesce(sum(amount) filter (where stage = 'opportunity'), 0), 2) as pipeline_created_amount,
+        round(coalesce(sum(amount) filter (where stage = 'won'), 0), 2) as won_amount
     from entries
     group by period_month, channel
 
