@@ -54,6 +54,24 @@ class PublicationResult:
     required_free_bytes: int = 0
 
 
+KEEP_ARTIFACTS = 30
+
+
+def prune_old_artifacts(directories: list[Path], keep: int = KEEP_ARTIFACTS) -> list[Path]:
+    """Old builds' leftovers: keep the newest `keep` files of each artifact folder."""
+    removed = []
+    for directory in directories:
+        if not directory.is_dir():
+            continue
+        files = sorted(
+            (p for p in directory.iterdir() if p.is_file()), key=lambda p: p.stat().st_mtime
+        )
+        for old in files[:-keep] if keep else files:
+            old.unlink(missing_ok=True)
+            removed.append(old)
+    return removed
+
+
 def temp_serve_path(serve_path: Path, run_id: str) -> Path:
     return serve_path.with_name(f".{serve_path.name}.{run_id}{TEMP_SUFFIX}")
 
@@ -223,5 +241,6 @@ def publish_marts(settings: PipelineSettings, *, run_id: str, as_of: datetime) -
     os.replace(temp_path, serve_path)
     _fsync(serve_path.parent)
     result.serve_bytes = serve_path.stat().st_size
+    prune_old_artifacts([settings.runs_dir, settings.alerts_dir])
     result.seconds = time.perf_counter() - started
     return result
