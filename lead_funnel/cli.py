@@ -152,7 +152,11 @@ def cmd_ui(args: argparse.Namespace) -> int:
     home = Path(os.environ["DAGSTER_HOME"])
     home.mkdir(parents=True, exist_ok=True)
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    dagster = Path(sys.executable).with_name("dagster")
+    venv_bin = Path(sys.executable).parent
+    os.environ["PATH"] = (
+        f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}"  # dbt for dagster-dbt
+    )
+    dagster = venv_bin / "dagster"
     command = [
         str(dagster),
         "dev",

@@ -123,7 +123,6 @@ def run_pipeline(
 ) -> RunOutcome:
     """Run the nightly job in-process against `settings.database`."""
     disable_telemetry()
-    settings.export()
     if progress:
         os.environ[PROGRESS_ENV] = "1"
     if not settings.database.exists():

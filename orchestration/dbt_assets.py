@@ -24,7 +24,8 @@ DBT_PROJECT = DbtProject(
     profiles_dir=DBT_PROJECT_DIR,
     target_path=MANIFEST_TARGET.relative_to(DBT_PROJECT_DIR),
 )
-DBT_PROJECT.prepare_if_dev()
+# Re-parsed only when a project file is newer than the stored manifest (also under
+# `dagster dev`, in place of DbtProject.prepare_if_dev, which needs dbt on PATH).
 ensure_manifest()
 
 # Built but not part of the nightly job: unit tests run in `make test`.

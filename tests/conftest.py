@@ -61,5 +61,25 @@ def handbuilt_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]
     }
 
 
+@pytest.fixture(scope="session")
+def generated_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """3,000 generated leads over 120 days, run once through the nightly job (in-process)."""
+    from datetime import date, timedelta
+
+    from lead_funnel.generator import generate
+    from lead_funnel.pipeline import run_pipeline
+    from lead_funnel.settings import PipelineSettings
+
+    directory = tmp_path_factory.mktemp("generated")
+    database = directory / "warehouse.duckdb"
+    report = generate(
+        database, leads=3000, seed=7, start=date(2025, 1, 1), days=120, progress=False
+    )
+    as_of = report.window_end + timedelta(hours=2)
+    outcome = run_pipeline(PipelineSettings.resolve(database), as_of=as_of, progress=False)
+    assert outcome.success, "\n".join(outcome.failures)
+    return {"directory": directory, "database": database, "as_of": as_of, "outcome": outcome}
+
+
 def as_of_text(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S")

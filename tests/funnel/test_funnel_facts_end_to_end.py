@@ -1,4 +1,4 @@
-"""The funnel facts end to end: the hand-built scenario plus a few campaigns, through dbt.
+"""The funnel facts end to end: the hand-built scenario and its campaigns, through `lead-funnel run`.
 
 The cycles are the ones tests/scenarios/handbuilt.py works out (as-of 2025-05-01 02:00);
 all are paid_search / Paid Search except 00QL11 (direct_demo_request / Website Demo Request):
@@ -19,7 +19,7 @@ all are paid_search / Paid Search except 00QL11 (direct_demo_request / Website D
 March paid search: decisions after 2, 3.5, 25.5, 48, 48, 72, 94 hours (median 48); SQL
 after 2, 2 and 3.9167 days (median 2).
 
-Campaigns added here (the scenario has none):
+Its campaigns (tests/scenarios/handbuilt.py):
 
     701C1  Paid Search            15 Mar - 14 Apr, 3,100 = 100 a day: March 1,700, April 1,400
     701C2  Webinar                20 Feb - 1 Mar, 1,000 = 100 a day: February 900, March 100
@@ -40,10 +40,6 @@ from typing import Any
 
 import duckdb
 import pytest
-
-from lead_funnel.dbt_cli import run_dbt
-from lead_funnel.raw_writer import write_raw_tables
-from tests.scenarios import handbuilt
 
 CONTRACT_FUNNEL_COLUMNS = [
     "cohort_month", "channel", "lead_source", "mqls", "fast_lane_mqls", "sals", "rejected",
@@ -70,33 +66,6 @@ FUNNEL_MARTS = [
 ]
 
 
-def campaign(campaign_id: str, type_: str, start: date | None, end: date | None,
-             cost: float | None, **extra: Any) -> dict[str, Any]:  # fmt: skip
-    row = {
-        "id": campaign_id,
-        "name": f"Campaign {campaign_id}",
-        "type": type_,
-        "status": "Completed",
-        "start_date": start,
-        "end_date": end,
-        "budgeted_cost": cost,
-        "actual_cost": cost,
-        "is_deleted": False,
-        "_fivetran_synced": handbuilt.SYNC,
-    }
-    row.update(extra)
-    return row
-
-
-CAMPAIGNS = [
-    campaign("701C1", "Paid Search", date(2025, 3, 15), date(2025, 4, 14), 3100.0),
-    campaign("701C2", "Webinar", date(2025, 2, 20), date(2025, 3, 1), 1000.0),
-    campaign("701C3", "Paid Search", date(2025, 4, 20), None, None, status="In Progress"),
-    campaign("701C4", "LinkedIn Ads", date(2025, 3, 1), date(2025, 3, 31), 999.0, is_deleted=True),
-    campaign("701C5", "Website Demo Request", date(2025, 3, 1), date(2025, 3, 31), 620.0),
-    campaign("701C6", "Podcast", date(2025, 4, 1), date(2025, 4, 30), 300.0),
-]
-
 MAR, APR, FEB = date(2025, 3, 1), date(2025, 4, 1), date(2025, 2, 1)
 NULL = None
 
@@ -120,21 +89,12 @@ EXPECTED_FUNNEL = [
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The scenario with campaigns, built by dbt once for the module."""
-    root = tmp_path_factory.mktemp("funnel_facts")
-    database = root / "funnel.duckdb"
-    rows = dict(handbuilt.build_rows())
-    rows[("salesforce", "campaign")] = CAMPAIGNS
-    with duckdb.connect(str(database)) as con:
-        write_raw_tables(con, rows)
-    run_dbt(
-        ["build", "--exclude-resource-type", "unit_test"],
-        database=database,
-        as_of=handbuilt.AS_OF,
-        target_path=root / "target",
-    )
-    return database
+def warehouse(handbuilt_run: dict[str, Any]) -> Path:
+    """The hand-built scenario (with its campaigns) after `lead-funnel run`: marts.* in the
+    warehouse file hold the published results."""
+    completed = handbuilt_run["completed"]
+    assert completed.returncode == 0, completed.stdout[-2000:] + completed.stderr[-2000:]
+    return handbuilt_run["database"]
 
 
 def query(database: Path, sql: str) -> list[tuple[Any, ...]]:

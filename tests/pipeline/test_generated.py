@@ -4,20 +4,18 @@ re-synced rows arrive gives exactly the marts a full refresh gives (issue 3)."""
 from __future__ import annotations
 
 import shutil
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from lead_funnel.generator import append_days, generate
+from lead_funnel.generator import append_days
 from lead_funnel.pipeline import run_pipeline
 from lead_funnel.settings import PipelineSettings
 from tests.conftest import query
 from tests.pipeline.wap_support import table_checksums
 
 pytestmark = pytest.mark.slow
-
-LEADS = 3000
 
 
 def run(database: Path, as_of, *, full_refresh: bool = False):  # type: ignore[no-untyped-def]
@@ -29,15 +27,8 @@ def run(database: Path, as_of, *, full_refresh: bool = False):  # type: ignore[n
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    directory = tmp_path_factory.mktemp("generated")
-    database = directory / "warehouse.duckdb"
-    report = generate(
-        database, leads=LEADS, seed=7, start=date(2025, 1, 1), days=120, progress=False
-    )
-    as_of = report.window_end + timedelta(hours=2)
-    outcome = run(database, as_of)
-    return {"directory": directory, "database": database, "as_of": as_of, "outcome": outcome}
+def generated(generated_run):  # type: ignore[no-untyped-def]
+    return generated_run
 
 
 def test_clean_generated_data_passes_every_blocking_check(generated) -> None:  # type: ignore[no-untyped-def]
@@ -63,7 +54,10 @@ def test_an_incremental_nightly_run_equals_a_full_refresh(generated) -> None:  #
     # late-arriving and re-synced rows: dated before the previous as-of, synced after it
     cutoff = f"timestamp '{generated['as_of']:%Y-%m-%d %H:%M:%S}'"
     late = sum(
-        query(database, f"select count(*) from {table} where {column} < {cutoff} and _fivetran_synced > {cutoff}")[0][0]
+        query(
+            database,
+            f"select count(*) from {table} where {column} < {cutoff} and _fivetran_synced > {cutoff}",
+        )[0][0]
         for table, column in (
             ("raw_salesforce.lead", "created_date"),
             ("raw_salesforce.lead_history", "created_date"),

@@ -79,6 +79,34 @@ def reason(lead_id: str, at: str, label: str, by: str = "005NY") -> dict[str, An
     return row
 
 
+def campaign(campaign_id: str, type_: str, start: date | None, end: date | None,
+             cost: float | None, **extra: Any) -> dict[str, Any]:  # fmt: skip
+    row = {
+        "id": campaign_id,
+        "name": f"Campaign {campaign_id}",
+        "type": type_,
+        "status": "Completed",
+        "start_date": start,
+        "end_date": end,
+        "budgeted_cost": cost,
+        "actual_cost": cost,
+        "is_deleted": False,
+        "_fivetran_synced": SYNC,
+    }
+    row.update(extra)
+    return row
+
+
+CAMPAIGNS = [
+    campaign("701C1", "Paid Search", date(2025, 3, 15), date(2025, 4, 14), 3100.0),
+    campaign("701C2", "Webinar", date(2025, 2, 20), date(2025, 3, 1), 1000.0),
+    campaign("701C3", "Paid Search", date(2025, 4, 20), None, None, status="In Progress"),
+    campaign("701C4", "LinkedIn Ads", date(2025, 3, 1), date(2025, 3, 31), 999.0, is_deleted=True),
+    campaign("701C5", "Website Demo Request", date(2025, 3, 1), date(2025, 3, 31), 620.0),
+    campaign("701C6", "Podcast", date(2025, 4, 1), date(2025, 4, 30), 300.0),
+]
+
+
 def build_rows() -> dict[tuple[str, str], list[dict[str, Any]]]:
     leads = [
         # L01 score lane -> accepted -> SQL -> converted -> won (close time from stage history)
@@ -350,4 +378,5 @@ def build_rows() -> dict[tuple[str, str], list[dict[str, Any]]]:
         ("marketo", "lead"): marketo_leads,
         ("marketo", "activity_fill_out_form"): forms,
         ("marketo", "activity_merge_leads"): merges,
+        ("salesforce", "campaign"): CAMPAIGNS,
     }

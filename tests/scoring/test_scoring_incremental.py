@@ -21,19 +21,33 @@ from lead_funnel.generator import generate
 START = date(2025, 1, 1)
 DAYS = 90
 CUT_OFF_DAYS = 76
-ACTIVITY_TABLES = ("activity_visit_webpage", "activity_fill_out_form", "activity_click_email", "activity_open_email")
+ACTIVITY_TABLES = (
+    "activity_visit_webpage",
+    "activity_fill_out_form",
+    "activity_click_email",
+    "activity_open_email",
+)
 COLUMNS = "activity_key, original_marketo_lead_id, activity_at, scored_at, activity_kind, rules_fingerprint"
 
 
 def _rows(database: Path) -> set[tuple]:
     with duckdb.connect(str(database), read_only=True) as con:
-        return set(con.execute(f"select {COLUMNS} from intermediate.int_scoring_activities").fetchall())
+        return set(
+            con.execute(f"select {COLUMNS} from intermediate.int_scoring_activities").fetchall()
+        )
 
 
 def _build(database: Path, as_of: datetime, target: Path) -> None:
     """Seeds and every model int_scoring_activities depends on, then the model itself."""
     run_dbt(
-        ["build", "--select", "+int_scoring_activities", "--exclude-resource-type", "test", "unit_test"],
+        [
+            "build",
+            "--select",
+            "+int_scoring_activities",
+            "--exclude-resource-type",
+            "test",
+            "unit_test",
+        ],
         database=database,
         as_of=as_of,
         target_path=target,
@@ -66,7 +80,9 @@ def appended_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, 
     return database, target, as_of
 
 
-def test_incremental_run_equals_full_refresh(appended_warehouse: tuple[Path, Path, datetime]) -> None:
+def test_incremental_run_equals_full_refresh(
+    appended_warehouse: tuple[Path, Path, datetime],
+) -> None:
     database, target, as_of = appended_warehouse
     incremental = _rows(database)
     run_dbt(
@@ -81,7 +97,9 @@ def test_incremental_run_equals_full_refresh(appended_warehouse: tuple[Path, Pat
     assert {"email_open_with_click", "email_open", "pricing_view", "hand_raise_form"} <= kinds
 
 
-def test_changed_rules_reclassify_every_row(appended_warehouse: tuple[Path, Path, datetime]) -> None:
+def test_changed_rules_reclassify_every_row(
+    appended_warehouse: tuple[Path, Path, datetime],
+) -> None:
     database, target, as_of = appended_warehouse
     expected = _rows(database)
     # as if the rows had been classified by other rules: a stale fingerprint and kind
@@ -90,5 +108,10 @@ def test_changed_rules_reclassify_every_row(appended_warehouse: tuple[Path, Path
             "update intermediate.int_scoring_activities "
             "set rules_fingerprint = 'stale', activity_kind = 'stale_kind'"
         )
-    run_dbt(["run", "--select", "int_scoring_activities"], database=database, as_of=as_of, target_path=target)
+    run_dbt(
+        ["run", "--select", "int_scoring_activities"],
+        database=database,
+        as_of=as_of,
+        target_path=target,
+    )
     assert _rows(database) == expected

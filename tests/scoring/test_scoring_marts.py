@@ -65,7 +65,9 @@ def test_calibration_counts_reconcile_with_fct_lead_cycles(generated_warehouse: 
         assert band.fast_lane_handoffs == int((rows.entry_lane == "fast_lane").sum())
         assert band.manual_handoffs == int((rows.entry_lane == "manual").sum())
         if len(rows) == 0:
-            assert pd.isna(band.acceptance_rate) and pd.isna(band.sql_rate) and pd.isna(band.win_rate)
+            assert (
+                pd.isna(band.acceptance_rate) and pd.isna(band.sql_rate) and pd.isna(band.win_rate)
+            )
         else:
             assert band.acceptance_rate == pytest.approx(accepted / len(rows))
             assert band.sql_rate == pytest.approx(sqls / len(rows))
@@ -100,7 +102,9 @@ def test_lead_scores_cover_live_leads_and_components_add_up(generated_warehouse:
     wh = generated_warehouse
     config = settings(wh)
     scores = wh.df("select * from marts.fct_lead_scores")
-    dim = wh.df("select lead_id, fit_score, engagement_score, intent_score, negative_score, total_score from marts.dim_leads")
+    dim = wh.df(
+        "select lead_id, fit_score, engagement_score, intent_score, negative_score, total_score from marts.dim_leads"
+    )
     assert sorted(scores.lead_id) == sorted(dim.lead_id)
     assert scores.lead_id.is_unique
     assert (scores.as_of == pd.Timestamp(AS_OF)).all()
@@ -112,18 +116,28 @@ def test_lead_scores_cover_live_leads_and_components_add_up(generated_warehouse:
 
     gate, threshold = config["fit_gate"], config["mql_threshold"]
     assert (scores.is_fit_gate_passed == (scores.fit_score >= gate)).all()
-    assert (scores.is_mql_eligible == ((scores.fit_score >= gate) & (scores.total_score >= threshold))).all()
+    assert (
+        scores.is_mql_eligible == ((scores.fit_score >= gate) & (scores.total_score >= threshold))
+    ).all()
     assert not (scores.is_mql_eligible & (scores.fit_score < gate)).any()
     # the generator makes both kinds of leads
     assert scores.is_mql_eligible.any() and (~scores.is_mql_eligible).any()
     assert (scores.negative_score < 0).any() and (scores.engagement_score > 0).any()
 
     merged = dim.merge(scores, on="lead_id", suffixes=("_dim", ""))
-    for column in ("fit_score", "engagement_score", "intent_score", "negative_score", "total_score"):
+    for column in (
+        "fit_score",
+        "engagement_score",
+        "intent_score",
+        "negative_score",
+        "total_score",
+    ):
         assert np.allclose(merged[f"{column}_dim"], merged[column], equal_nan=True)
 
 
-def test_engagement_and_intent_are_decayed_event_points_at_the_as_of(generated_warehouse: Warehouse) -> None:
+def test_engagement_and_intent_are_decayed_event_points_at_the_as_of(
+    generated_warehouse: Warehouse,
+) -> None:
     wh = generated_warehouse
     config = settings(wh)
     events = wh.df(
@@ -133,11 +147,15 @@ def test_engagement_and_intent_are_decayed_event_points_at_the_as_of(generated_w
     as_of = pd.Timestamp(AS_OF)
     age = (as_of - events.scored_at).dt.total_seconds()
     counted = events[(age >= 0) & (age < config["engagement_max_age_days"] * 86400)].copy()
-    counted["points"] = decayed(counted.base_points, age[counted.index], config["engagement_half_life_days"])
+    counted["points"] = decayed(
+        counted.base_points, age[counted.index], config["engagement_half_life_days"]
+    )
     expected = counted.pivot_table(
         index="lead_id", columns="score_component", values="points", aggfunc="sum", fill_value=0.0
     )
-    scores = wh.df("select lead_id, engagement_score, intent_score from marts.fct_lead_scores").set_index("lead_id")
+    scores = wh.df(
+        "select lead_id, engagement_score, intent_score from marts.fct_lead_scores"
+    ).set_index("lead_id")
     joined = scores.join(expected, how="left").fillna(0.0)
     assert len(expected) > 1_000
     # components are rounded to 2 decimals
@@ -161,7 +179,9 @@ def test_score_at_mql_uses_only_events_before_mql_at(generated_warehouse: Wareho
     later = paired[age <= 0]
     assert later.cycle_id.nunique() > 100, "many leads keep engaging after their handoff"
     before = paired[(age > 0) & (age < config["engagement_max_age_days"] * 86400)].copy()
-    before["points"] = decayed(before.base_points, age[before.index], config["engagement_half_life_days"])
+    before["points"] = decayed(
+        before.base_points, age[before.index], config["engagement_half_life_days"]
+    )
     expected_activity = before.groupby("cycle_id").points.sum()
 
     cycles = cycles.set_index("cycle_id")
@@ -201,9 +221,12 @@ def test_email_opens_count_only_with_a_click_on_the_same_email_within_24_hours(
     assert (opens.activity_kind[~clicked] == "email_open").all()
     assert (opens.scored_at[clicked] == opens.first_click_at[clicked]).all()
     # a lone open scores nothing: it never reaches the scoring events
-    assert wh.scalar(
-        "select count(*) from intermediate.int_scoring_person_events where activity_kind = 'email_open'"
-    ) == 0
+    assert (
+        wh.scalar(
+            "select count(*) from intermediate.int_scoring_person_events where activity_kind = 'email_open'"
+        )
+        == 0
+    )
 
 
 # --------------------------------------------------------------------------- threshold what-if
@@ -220,7 +243,9 @@ def test_threshold_whatif_counts_and_suggested_threshold(generated_warehouse: Wa
     scores = wh.df("select fit_score, total_score from marts.fct_lead_scores")
     gate = config["fit_gate"]
     expected_thresholds = np.arange(
-        config["whatif_threshold_min"], config["whatif_threshold_max"] + 1e-9, config["whatif_threshold_step"]
+        config["whatif_threshold_min"],
+        config["whatif_threshold_max"] + 1e-9,
+        config["whatif_threshold_step"],
     )
     assert np.allclose(whatif.threshold, expected_thresholds)
 
@@ -230,8 +255,12 @@ def test_threshold_whatif_counts_and_suggested_threshold(generated_warehouse: Wa
         assert row.sqls == int(kept.sql_at.notna().sum())
         assert row.won == int((kept.outcome == "won").sum())
         assert row.share_of_handoffs == pytest.approx(len(kept) / len(cycles))
-        assert row.share_of_sqls == pytest.approx(kept.sql_at.notna().sum() / cycles.sql_at.notna().sum())
-        assert row.share_of_won == pytest.approx((kept.outcome == "won").sum() / (cycles.outcome == "won").sum())
+        assert row.share_of_sqls == pytest.approx(
+            kept.sql_at.notna().sum() / cycles.sql_at.notna().sum()
+        )
+        assert row.share_of_won == pytest.approx(
+            (kept.outcome == "won").sum() / (cycles.outcome == "won").sum()
+        )
         assert row.eligible_leads_now == int(
             ((scores.fit_score >= gate) & (scores.total_score >= row.threshold)).sum()
         )
@@ -249,7 +278,11 @@ def test_threshold_whatif_counts_and_suggested_threshold(generated_warehouse: Wa
     assert (whatif.suggested_from_won_cycles == len(latest)).all()
     flagged = whatif[whatif.is_suggested_threshold]
     assert len(flagged) == 1
-    assert flagged.threshold.iloc[0] <= suggested < flagged.threshold.iloc[0] + config["whatif_threshold_step"]
+    assert (
+        flagged.threshold.iloc[0]
+        <= suggested
+        < flagged.threshold.iloc[0] + config["whatif_threshold_step"]
+    )
 
 
 # --------------------------------------------------------------------------- model vs CRM

@@ -4,7 +4,7 @@
     stg_marketo__lead_merge_map, chains included); the id they landed with is
     kept as original_marketo_lead_id.
 -#}
-{% macro marketo_activity_columns(alias='activities', merge_alias='merges') -%}
+{% macro marketo_activity_columns(alias='activities', merge_alias='merge_map') -%}
         {{ alias }}.id as activity_id,
         coalesce({{ merge_alias }}.winning_marketo_lead_id, {{ alias }}.lead_id) as marketo_lead_id,
         {{ alias }}.lead_id as original_marketo_lead_id,

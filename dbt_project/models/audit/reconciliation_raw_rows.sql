@@ -8,33 +8,33 @@
 with
 
 {% for source_name, tables in raw_tables().items() %}
-{%- for table_name in tables %}
-{{ source_name }}__{{ table_name }} as (
+    {%- for table_name in tables %}
+        {{ source_name }}__{{ table_name }} as (
 
-    select
-        '{{ source_name }}' as source_name,
-        '{{ table_name }}' as table_name,
-        {{ raw_row_count(source_name, table_name) }} as raw_rows,
-        count(*) filter (where _disposition = 'staged') as staged_rows,
-        count(*) filter (where _disposition = 'duplicate') as duplicate_rows,
-        count(*) filter (where _disposition = 'deleted') as deleted_rows,
-        count(*) filter (where _disposition = 'merged') as merged_rows,
-        count(*) filter (where _disposition = 'quarantined') as quarantined_rows,
-        count(*) as classified_rows
-    from {{ ref('base_' ~ source_name ~ '__' ~ table_name) }}
+            select
+                '{{ source_name }}' as source_name,
+                '{{ table_name }}' as table_name,
+                {{ raw_row_count(source_name, table_name) }} as raw_rows,
+                count(*) filter (where _disposition = 'staged') as staged_rows,
+                count(*) filter (where _disposition = 'duplicate') as duplicate_rows,
+                count(*) filter (where _disposition = 'deleted') as deleted_rows,
+                count(*) filter (where _disposition = 'merged') as merged_rows,
+                count(*) filter (where _disposition = 'quarantined') as quarantined_rows,
+                count(*) as classified_rows
+            from {{ ref('base_' ~ source_name ~ '__' ~ table_name) }}
 
-),
-{% endfor -%}
+        ),
+    {% endfor -%}
 {% endfor %}
 
 unioned as (
-{% for source_name, tables in raw_tables().items() %}
-{%- for table_name in tables %}
-    select * from {{ source_name }}__{{ table_name }}
-    {% if not loop.last %}union all{% endif %}
-{%- endfor %}
-{% if not loop.last %}    union all{% endif %}
-{% endfor %}
+    {% for source_name, tables in raw_tables().items() %}
+        {%- for table_name in tables %}
+            select * from {{ source_name }}__{{ table_name }}
+            {% if not loop.last %}union all{% endif %}
+        {%- endfor %}
+        {% if not loop.last %}    union all{% endif %}
+    {% endfor %}
 ),
 
 final as (

@@ -30,14 +30,18 @@
 {%- endif %}
 
 select
-    cast(source_name as varchar) as source_name,
-    cast(table_name as varchar) as table_name,
-    cast(column_name as varchar) as column_name,
-    cast(gap as varchar) as gap
+    cast(gaps.source_name as varchar) as source_name,
+    cast(gaps.table_name as varchar) as table_name,
+    cast(gaps.column_name as varchar) as column_name,
+    cast(gaps.gap as varchar) as gap
 from (
     values
     {%- for gap in gaps %}
-        ('{{ gap[0] }}', '{{ gap[1] }}', {% if gap[2] %}'{{ gap[2] }}'{% else %}null{% endif %}, '{{ gap[3] }}'){% if not loop.last %},{% endif %}
+        (
+            '{{ gap[0] }}', '{{ gap[1] }}', {% if gap[2] %}'{{ gap[2] }}'{% else %}null{% endif %}, '{{ gap[3] }}'
+        ){% if not loop.last %}
+            ,
+        {% endif %}
     {%- endfor %}
     {%- if gaps | length == 0 %}
         (null, null, null, null)

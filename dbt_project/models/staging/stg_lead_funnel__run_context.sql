@@ -13,5 +13,5 @@ select
     {% if as_of -%}
     cast('{{ as_of }}' as timestamp) as as_of
     {%- else -%}
-    cast(date_trunc('second', timezone('UTC', now())) as timestamp) as as_of
+        cast(date_trunc('second', timezone('UTC', now())) as timestamp) as as_of
     {%- endif %}

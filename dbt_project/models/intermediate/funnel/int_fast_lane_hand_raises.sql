@@ -23,7 +23,9 @@ fast_lane_forms as (
 
 marketo_leads as (
 
-    select marketo_lead_id, sfdc_lead_id
+    select
+        marketo_lead_id,
+        sfdc_lead_id
     from {{ ref('stg_marketo__lead') }}
     where sfdc_lead_id is not null
 

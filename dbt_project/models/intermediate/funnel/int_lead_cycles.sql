@@ -131,7 +131,7 @@ with_reason as (
     from decided
     asof left join reason_changes
         on decided.lead_id = reason_changes.lead_id
-        and decided.reason_lookup_at >= reason_changes.changed_at
+            and decided.reason_lookup_at >= reason_changes.changed_at
 
 ),
 

@@ -27,7 +27,10 @@ hand_raises as (
 
 leads as (
 
-    select lead_id, converted_opportunity_id, converted_date
+    select
+        lead_id,
+        converted_opportunity_id,
+        converted_date
     from {{ ref('stg_salesforce__lead') }}
 
 ),
@@ -100,11 +103,11 @@ conversion_events as (
         false as is_out_of_order_source
     from converted_leads
     where not exists (
-        select 1
-        from status_changes
-        where status_changes.lead_id = converted_leads.lead_id
-            and status_changes.stage = 'opportunity'
-    )
+            select 1
+            from status_changes
+            where status_changes.lead_id = converted_leads.lead_id
+                and status_changes.stage = 'opportunity'
+        )
 
 ),
 

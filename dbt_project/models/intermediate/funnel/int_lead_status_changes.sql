@@ -17,7 +17,11 @@ with
 
 leads as (
 
-    select lead_id, created_at, status from {{ ref('stg_salesforce__lead') }}
+    select
+        lead_id,
+        created_at,
+        status
+    from {{ ref('stg_salesforce__lead') }}
 
 ),
 
@@ -54,8 +58,8 @@ integration_users as (
     inner join {{ ref('stg_salesforce__user_role') }} as roles
         on users.user_role_id = roles.user_role_id
     where roles.role_key in (
-        select {{ picklist_key('role_name') }} from {{ ref('integration_user_roles') }}
-    )
+            select {{ picklist_key('role_name') }} from {{ ref('integration_user_roles') }}
+        )
 
 ),
 
@@ -91,7 +95,7 @@ initial_statuses as (
     from leads
     left join ordered_history as first_change
         on leads.lead_id = first_change.lead_id
-        and first_change.history_sequence = 1
+            and first_change.history_sequence = 1
     -- a first row without old_value is itself the first status
     where first_change.lead_history_id is null
         or first_change.old_value is not null
@@ -109,7 +113,7 @@ recorded_changes as (
         'history' as change_source,
         history_sequence,
         changed_at < lead_created_at as is_before_lead_creation,
-        history_sequence > 1 and old_value is distinct from previous_new_value as breaks_status_chain
+        history_sequence > 1 and (old_value is distinct from previous_new_value) as breaks_status_chain
     from ordered_history
 
 ),

@@ -21,7 +21,9 @@ campaigns as (
 
 channels as (
 
-    select value_key, channel
+    select
+        value_key,
+        channel
     from {{ ref('int_channel_mappings') }}
     where kind = 'campaign_type'
 
@@ -69,24 +71,31 @@ windowed as (
 
 ),
 
-final as (
+spread as (
 
     select
         *,
+        {{ dbt.datediff('spread_start_date', 'spread_end_date', 'day') }} + 1 as window_days
+    from windowed
+
+),
+
+final as (
+
+    select
+        * exclude (window_days),
         case
             when actual_cost is null then 'no_actual_cost'
             when spread_start_date is null then 'no_dates'
             else 'spread'
         end as spend_rule,
         case
-            when actual_cost is not null and spread_start_date is not null
-                then {{ dbt.datediff('spread_start_date', 'spread_end_date', 'day') }} + 1
+            when actual_cost is not null and spread_start_date is not null then window_days
         end as spread_days,
         case
-            when actual_cost is not null and spread_start_date is not null
-                then actual_cost / ({{ dbt.datediff('spread_start_date', 'spread_end_date', 'day') }} + 1)
+            when actual_cost is not null and spread_start_date is not null then actual_cost / window_days
         end as daily_cost
-    from windowed
+    from spread
 
 )
 

@@ -18,7 +18,7 @@ campaign_months as (
 
     select
         campaigns.*,
-        cast(month_start as date) as spend_month
+        cast(months.month_start as date) as spend_month
     from campaigns,
         lateral unnest(
             generate_series(
@@ -30,7 +30,7 @@ campaign_months as (
 
 ),
 
-month_overlaps as (
+month_bounds as (
 
     select
         campaign_id,
@@ -47,6 +47,15 @@ month_overlaps as (
 
 ),
 
+month_overlaps as (
+
+    select
+        *,
+        {{ dbt.datediff('overlap_start_date', 'overlap_end_date', 'day') }} + 1 as overlap_days
+    from month_bounds
+
+),
+
 final as (
 
     select
@@ -55,11 +64,9 @@ final as (
         channel,
         overlap_start_date,
         overlap_end_date,
-        {{ dbt.datediff('overlap_start_date', 'overlap_end_date', 'day') }} + 1 as spend_days,
+        overlap_days as spend_days,
         spread_days,
-        actual_cost
-        * ({{ dbt.datediff('overlap_start_date', 'overlap_end_date', 'day') }} + 1)
-        / spread_days as spend
+        actual_cost * overlap_days / spread_days as spend
     from month_overlaps
 
 )

@@ -18,7 +18,8 @@ channel_map as (
 
 kinds as (
 
-    select kind from (values ('lead_source'), ('campaign_type')) as kinds (kind)
+    select kind_values.kind
+    from (values ('lead_source'), ('campaign_type')) as kind_values (kind)
 
 ),
 
@@ -37,7 +38,10 @@ expanded as (
 
 final as (
 
-    select kind, value_key, channel
+    select
+        kind,
+        value_key,
+        channel
     from expanded
     qualify row_number() over (partition by kind, value_key order by is_generic, channel) = 1
 

@@ -14,7 +14,9 @@ leads as (
 
 channels as (
 
-    select value_key, channel
+    select
+        value_key,
+        channel
     from {{ ref('int_channel_mappings') }}
     where kind = 'lead_source'
 
@@ -40,14 +42,18 @@ revenue_bands as (
 
 domain_rules as (
 
-    select lower(trim(email_domain)) as email_domain, rule_type
+    select
+        lower(trim(email_domain)) as email_domain,
+        rule_type
     from {{ ref('email_domain_rules') }}
 
 ),
 
 accounts_by_domain as (
 
-    select website_domain, arg_min(account_id, created_at) as account_id
+    select
+        website_domain,
+        arg_min(account_id, created_at) as account_id
     from {{ ref('stg_salesforce__account') }}
     where website_domain is not null
     group by website_domain

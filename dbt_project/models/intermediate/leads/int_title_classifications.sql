@@ -23,13 +23,21 @@ titles as (
 
 seniority_rules as (
 
-    select priority, title_pattern, seniority from {{ ref('title_seniority_rules') }}
+    select
+        priority,
+        title_pattern,
+        seniority
+    from {{ ref('title_seniority_rules') }}
 
 ),
 
 persona_rules as (
 
-    select priority, title_pattern, persona from {{ ref('title_persona_rules') }}
+    select
+        priority,
+        title_pattern,
+        persona
+    from {{ ref('title_persona_rules') }}
 
 ),
 

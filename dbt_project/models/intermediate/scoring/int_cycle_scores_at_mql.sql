@@ -16,21 +16,31 @@ with
 
 cycles as (
 
-    select cycle_id, lead_id, mql_at
+    select
+        cycle_id,
+        lead_id,
+        mql_at
     from {{ ref('int_lead_cycles') }}
 
 ),
 
 fit_scores as (
 
-    select lead_id, fit_score, negative_score
+    select
+        lead_id,
+        fit_score,
+        negative_score
     from {{ ref('int_lead_fit_scores') }}
 
 ),
 
 events as (
 
-    select lead_id, scored_at, score_component, base_points
+    select
+        lead_id,
+        scored_at,
+        score_component,
+        base_points
     from {{ ref('int_scoring_person_events') }}
     where lead_id is not null
 
@@ -60,7 +70,7 @@ points_before_mql as (
     from cycles
     inner join events
         on cycles.lead_id = events.lead_id
-        and events.scored_at < cycles.mql_at
+            and cycles.mql_at > events.scored_at
     cross join settings
     where events.scored_at > cycles.mql_at - settings.max_age_days * interval 1 day
     group by cycles.cycle_id

@@ -74,28 +74,28 @@ fit_components as (
         coalesce(leads.is_competitor_domain, false) as is_competitor_domain,
         leads.seniority in ('student', 'intern') or leads.persona = 'student' as is_student_or_intern,
         leads.country is not null
-        and lower(leads.country) not in (select country_key from service_area) as is_outside_service_area,
+        and lower(leads.country) not in (select service_area.country_key from service_area) as is_outside_service_area,
         coalesce(leads.number_of_employees < settings.minimum_employees, false) as is_below_minimum_company_size
     from leads
     cross join settings
     left join fit_points as industry
         on industry.dimension = 'industry'
-        and lower(leads.industry) = industry.value_key
+            and lower(leads.industry) = industry.value_key
     left join fit_points as employee_band
         on employee_band.dimension = 'employee_band'
-        and lower(leads.employee_band) = employee_band.value_key
+            and lower(leads.employee_band) = employee_band.value_key
     left join fit_points as revenue_band
         on revenue_band.dimension = 'revenue_band'
-        and lower(leads.revenue_band) = revenue_band.value_key
+            and lower(leads.revenue_band) = revenue_band.value_key
     left join fit_points as country
         on country.dimension = 'country'
-        and lower(leads.country) = country.value_key
+            and lower(leads.country) = country.value_key
     left join fit_points as seniority
         on seniority.dimension = 'seniority'
-        and lower(leads.seniority) = seniority.value_key
+            and lower(leads.seniority) = seniority.value_key
     left join fit_points as persona
         on persona.dimension = 'persona'
-        and lower(leads.persona) = persona.value_key
+            and lower(leads.persona) = persona.value_key
 
 ),
 

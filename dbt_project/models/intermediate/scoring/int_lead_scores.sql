@@ -29,7 +29,11 @@ fit_scores as (
 
 events as (
 
-    select lead_id, scored_at, score_component, base_points
+    select
+        lead_id,
+        scored_at,
+        score_component,
+        base_points
     from {{ ref('int_scoring_person_events') }}
     where lead_id is not null
 
@@ -37,7 +41,9 @@ events as (
 
 hand_raises as (
 
-    select lead_id, hand_raised_at
+    select
+        lead_id,
+        hand_raised_at
     from {{ ref('int_fast_lane_hand_raises') }}
 
 ),
@@ -81,7 +87,9 @@ decayed as (
 
 fast_lane_signals as (
 
-    select hand_raises.lead_id, max(hand_raises.hand_raised_at) as fast_lane_signal_at
+    select
+        hand_raises.lead_id,
+        max(hand_raises.hand_raised_at) as fast_lane_signal_at
     from hand_raises
     cross join run_context
     where hand_raises.hand_raised_at <= run_context.as_of

@@ -22,9 +22,9 @@ band_count as (
 
 indexes as (
 
-    select cast(band_index as integer) as band_index
+    select cast(band_range.band_index as integer) as band_index
     from band_count,
-        range(-1, band_count.closed_bands + 1) as indexes (band_index)
+        range(-1, band_count.closed_bands + 1) as band_range (band_index)
 
 ),
 
@@ -38,8 +38,10 @@ bounds as (
         case
             when indexes.band_index = -1 then settings.score_band_min
             when indexes.band_index < band_count.closed_bands
-                then least(settings.score_band_min + (indexes.band_index + 1) * settings.score_band_width,
-                    settings.score_band_max)
+                then least(
+                        settings.score_band_min + (indexes.band_index + 1) * settings.score_band_width,
+                        settings.score_band_max
+                    )
         end as band_upper
     from indexes
     cross join settings

@@ -13,7 +13,7 @@
       known to be a real open then, which keeps scores at MQL point in time);
       otherwise email_open, which no seed row gives points to.
 
-    The Marketo person is kept as landed (original_marketo_lead_id): merges and the
+    The Marketo person is kept as landed (original_marketo_lead_id): merge_map and the
     link to the CRM are resolved downstream (int_scoring_person_events), so a later
     merge or sync never leaves a stale row here.
 
@@ -124,7 +124,10 @@ visits as (
 
 page_rules as (
 
-    select priority, lower(trim(url_pattern)) as url_pattern, activity_kind
+    select
+        priority,
+        lower(trim(url_pattern)) as url_pattern,
+        activity_kind
     from {{ ref('page_rules') }}
 
 ),
@@ -189,7 +192,10 @@ fast_lane_forms as (
 
 form_rules as (
 
-    select priority, lower(trim(form_pattern)) as form_pattern, activity_kind
+    select
+        priority,
+        lower(trim(form_pattern)) as form_pattern,
+        activity_kind
     from {{ ref('form_rules') }}
 
 ),
@@ -261,7 +267,7 @@ all_clicks as (
 
 clicks as (
 
-    select * from all_clicks as clicks
+    select * from all_clicks
     {%- if incremental_batch %}
     where {{ in_batch | replace('{alias}', 'clicks') }}
     {%- endif %}
@@ -315,7 +321,7 @@ opens as (
     cross join settings
     where clicks.activity_at <= all_opens.activity_at + settings.open_click_window_hours * interval 1 hour
     {%- else -%}
-    select * from all_opens
+        select * from all_opens
     {%- endif %}
 
 ),
@@ -328,8 +334,8 @@ open_confirmations as (
     from opens
     inner join all_clicks
         on opens.original_marketo_lead_id = all_clicks.original_marketo_lead_id
-        and opens.email_key = all_clicks.email_key
-        and all_clicks.activity_at >= opens.activity_at
+            and opens.email_key = all_clicks.email_key
+            and opens.activity_at <= all_clicks.activity_at
     cross join settings
     where all_clicks.activity_at <= opens.activity_at + settings.open_click_window_hours * interval 1 hour
     group by opens.activity_id

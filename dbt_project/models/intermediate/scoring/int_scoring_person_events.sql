@@ -48,28 +48,38 @@ activities as (
 
 activity_points as (
 
-    select activity_kind, score_component, points
+    select
+        activity_kind,
+        score_component,
+        points
     from {{ ref('activity_points') }}
 
 ),
 
-merges as (
+merge_map as (
 
-    select losing_marketo_lead_id, winning_marketo_lead_id
+    select
+        losing_marketo_lead_id,
+        winning_marketo_lead_id
     from {{ ref('stg_marketo__lead_merge_map') }}
 
 ),
 
 marketo_leads as (
 
-    select marketo_lead_id, sfdc_lead_id, sfdc_contact_id
+    select
+        marketo_lead_id,
+        sfdc_lead_id,
+        sfdc_contact_id
     from {{ ref('stg_marketo__lead') }}
 
 ),
 
 crm_leads as (
 
-    select lead_id, converted_contact_id
+    select
+        lead_id,
+        converted_contact_id
     from {{ ref('stg_salesforce__lead') }}
 
 ),
@@ -113,11 +123,11 @@ linked as (
     from activities
     inner join activity_points
         on activities.activity_kind = activity_points.activity_kind
-        and activity_points.points <> 0
-    left join merges
-        on activities.original_marketo_lead_id = merges.losing_marketo_lead_id
+            and activity_points.points <> 0
+    left join merge_map
+        on activities.original_marketo_lead_id = merge_map.losing_marketo_lead_id
     inner join people
-        on coalesce(merges.winning_marketo_lead_id, activities.original_marketo_lead_id) = people.marketo_lead_id
+        on coalesce(merge_map.winning_marketo_lead_id, activities.original_marketo_lead_id) = people.marketo_lead_id
 
 ),
 

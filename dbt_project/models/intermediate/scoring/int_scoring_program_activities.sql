@@ -44,7 +44,9 @@ memberships as (
 
 programs as (
 
-    select program_id, lower(program_channel) as channel_key
+    select
+        program_id,
+        lower(program_channel) as channel_key
     from {{ ref('stg_marketo__program') }}
 
 ),
@@ -71,7 +73,7 @@ from_activities as (
         on progressions.program_id = programs.program_id
     inner join status_rules
         on programs.channel_key = status_rules.channel_key
-        and progressions.status_key = status_rules.status_key
+            and progressions.status_key = status_rules.status_key
     where progressions.original_marketo_lead_id is not null
     group by all
 
@@ -89,7 +91,7 @@ from_memberships as (
         on memberships.program_id = programs.program_id
     inner join status_rules
         on programs.channel_key = status_rules.channel_key
-        and memberships.status_key = status_rules.status_key
+            and memberships.status_key = status_rules.status_key
     where memberships.membership_at is not null
     group by all
 
@@ -97,16 +99,21 @@ from_memberships as (
 
 combined as (
 
-    select *, 'progression' as evidence from from_activities
+    select
+        *,
+        'progression' as evidence
+    from from_activities
 
     union all
 
-    select from_memberships.*, 'membership' as evidence
+    select
+        from_memberships.*,
+        'membership' as evidence
     from from_memberships
     anti join from_activities
         on from_memberships.original_marketo_lead_id = from_activities.original_marketo_lead_id
-        and from_memberships.program_id = from_activities.program_id
-        and from_memberships.activity_kind = from_activities.activity_kind
+            and from_memberships.program_id = from_activities.program_id
+            and from_memberships.activity_kind = from_activities.activity_kind
 
 ),
 
@@ -129,7 +136,7 @@ final as (
     cross join settings
     left join memberships
         on combined.original_marketo_lead_id = memberships.original_marketo_lead_id
-        and combined.program_id = memberships.program_id
+            and combined.program_id = memberships.program_id
 
 )
 

@@ -7,7 +7,10 @@ with
 
 settings as (
 
-    select setting, setting_value from {{ ref('scoring_settings') }}
+    select
+        setting,
+        setting_value
+    from {{ ref('scoring_settings') }}
 
 ),
 

@@ -32,13 +32,18 @@ policies as (
 
 owners as (
 
-    select user_id, time_zone from {{ ref('stg_salesforce__user') }}
+    select
+        user_id,
+        time_zone
+    from {{ ref('stg_salesforce__user') }}
 
 ),
 
 completed_tasks as (
 
-    select who_id as lead_id, completed_at
+    select
+        who_id as lead_id,
+        completed_at
     from {{ ref('stg_salesforce__task') }}
     where is_completed
 
@@ -92,7 +97,7 @@ task_clocks as (
     from started
     inner join completed_tasks
         on started.lead_id = completed_tasks.lead_id
-        and completed_tasks.completed_at >= started.started_at
+            and started.started_at <= completed_tasks.completed_at
     where started.met_by in ('first_completed_task', 'completed_tasks_before_no_response_rejection')
 
 ),
@@ -109,13 +114,13 @@ met as (
     from started
     left join task_clocks as first_task
         on started.cycle_id = first_task.cycle_id
-        and started.sla = first_task.sla
-        and first_task.task_number = 1
+            and started.sla = first_task.sla
+            and first_task.task_number = 1
     left join task_clocks as nth_task
         on started.cycle_id = nth_task.cycle_id
-        and started.sla = nth_task.sla
-        and nth_task.task_number = cast(started.within_value as integer)
-        and started.within_unit = 'attempts'
+            and started.sla = nth_task.sla
+            and nth_task.task_number = cast(started.within_value as integer)
+            and started.within_unit = 'attempts'
 
 ),
 

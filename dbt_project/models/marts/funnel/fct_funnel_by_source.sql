@@ -98,10 +98,10 @@ cohort_rows as (
     from cohorts
     inner join channel_months
         on cohorts.cohort_month = channel_months.cohort_month
-        and cohorts.channel = channel_months.channel
+            and cohorts.channel = channel_months.channel
     left join channel_spend
         on cohorts.cohort_month = channel_spend.spend_month
-        and cohorts.channel = channel_spend.channel
+            and cohorts.channel = channel_spend.channel
 
 ),
 
@@ -134,7 +134,7 @@ spend_only_rows as (
     from channel_spend
     left join channel_months
         on channel_spend.spend_month = channel_months.cohort_month
-        and channel_spend.channel = channel_months.channel
+            and channel_spend.channel = channel_months.channel
     where channel_months.channel is null
 
 ),

@@ -55,9 +55,9 @@ benchmarks as (
 
     select
         {%- for transition in ['lead_to_mql', 'mql_to_sal', 'sal_to_sql', 'sql_to_opportunity', 'opportunity_to_won'] %}
-        max(benchmark_low) filter (where transition = '{{ transition }}') as {{ transition }}_low,
-        max(benchmark_high) filter (where transition = '{{ transition }}')
-            as {{ transition }}_high{% if not loop.last %},{% endif %}
+            max(benchmark_low) filter (where transition = '{{ transition }}') as {{ transition }}_low,
+            max(benchmark_high) filter (where transition = '{{ transition }}')
+                as {{ transition }}_high{% if not loop.last %},{% endif %}
         {%- endfor %}
     from benchmark_seed
 
@@ -67,9 +67,12 @@ rules as (
 
     select
         {%- for rule in ['mql_definition_too_loose', 'mql_to_sql_too_low', 'mql_leading_indicator', 'targeting_problem'] %}
-        max(threshold) filter (where rule_code = '{{ rule }}') as {{ rule }}_threshold,
-        max(secondary_threshold) filter (where rule_code = '{{ rule }}') as {{ rule }}_secondary,
-        coalesce(max(min_mqls) filter (where rule_code = '{{ rule }}'), 0) as {{ rule }}_min_mqls{% if not loop.last %},{% endif %}
+            max(threshold) filter (where rule_code = '{{ rule }}') as {{ rule }}_threshold,
+            max(secondary_threshold) filter (where rule_code = '{{ rule }}') as {{ rule }}_secondary,
+            coalesce(max(min_mqls) filter (where rule_code = '{{ rule }}'), 0)
+                as {{ rule }}_min_mqls{% if not loop.last %}
+                ,
+            {% endif %}
         {%- endfor %}
     from rule_seed
 
@@ -129,7 +132,7 @@ quarters as (
     from cohort_quarters
     full outer join creation_quarters
         on cohort_quarters.quarter_start = creation_quarters.quarter_start
-        and cohort_quarters.channel = creation_quarters.channel
+            and cohort_quarters.channel = creation_quarters.channel
 
 ),
 
@@ -159,7 +162,7 @@ with_previous as (
     from rates
     left join rates as previous
         on rates.channel = previous.channel
-        and previous.quarter_start = cast({{ dbt.dateadd('month', -3, 'rates.quarter_start') }} as date)
+            and previous.quarter_start = cast({{ dbt.dateadd('month', -3, 'rates.quarter_start') }} as date)
 
 ),
 
@@ -185,27 +188,27 @@ flagged as (
             'benchmark_min_denominator') }}
             as opportunity_to_won_status,
         coalesce(
-            mqls >= mql_definition_too_loose_min_mqls
-            and sales_rejection_rate > mql_definition_too_loose_threshold,
+            with_previous.mqls >= rules.mql_definition_too_loose_min_mqls
+            and with_previous.sales_rejection_rate > rules.mql_definition_too_loose_threshold,
             false
         ) as is_mql_definition_too_loose,
         coalesce(
-            mqls >= mql_to_sql_too_low_min_mqls
-            and mql_to_sql_rate < mql_to_sql_too_low_threshold,
+            with_previous.mqls >= rules.mql_to_sql_too_low_min_mqls
+            and with_previous.mql_to_sql_rate < rules.mql_to_sql_too_low_threshold,
             false
         ) as is_mql_to_sql_too_low,
         coalesce(
-            mqls >= mql_leading_indicator_min_mqls
-            and previous_quarter_mqls >= mql_leading_indicator_min_mqls
-            and mql_to_sql_rate > mql_leading_indicator_threshold
-            and previous_quarter_mql_to_sql_rate > mql_leading_indicator_threshold
-            and abs(mql_to_sql_rate - previous_quarter_mql_to_sql_rate) <= mql_leading_indicator_secondary,
+            with_previous.mqls >= rules.mql_leading_indicator_min_mqls
+            and with_previous.previous_quarter_mqls >= rules.mql_leading_indicator_min_mqls
+            and with_previous.mql_to_sql_rate > rules.mql_leading_indicator_threshold
+            and with_previous.previous_quarter_mql_to_sql_rate > rules.mql_leading_indicator_threshold
+            and abs(with_previous.mql_to_sql_rate - with_previous.previous_quarter_mql_to_sql_rate) <= rules.mql_leading_indicator_secondary,
             false
         ) as is_mql_leading_indicator,
         coalesce(
-            mqls >= targeting_problem_min_mqls
-            and mqls >= coalesce(targeting_problem_secondary, 1) * quarter_avg_mqls_per_channel
-            and mql_to_sal_rate < targeting_problem_threshold,
+            with_previous.mqls >= rules.targeting_problem_min_mqls
+            and with_previous.mqls >= coalesce(rules.targeting_problem_secondary, 1) * with_previous.quarter_avg_mqls_per_channel
+            and with_previous.mql_to_sal_rate < rules.targeting_problem_threshold,
             false
         ) as is_targeting_problem
     from with_previous
@@ -227,9 +230,9 @@ fired as (
     from flagged
     inner join rule_seed
         on (rule_seed.rule_code = 'mql_definition_too_loose' and flagged.is_mql_definition_too_loose)
-        or (rule_seed.rule_code = 'mql_to_sql_too_low' and flagged.is_mql_to_sql_too_low)
-        or (rule_seed.rule_code = 'mql_leading_indicator' and flagged.is_mql_leading_indicator)
-        or (rule_seed.rule_code = 'targeting_problem' and flagged.is_targeting_problem)
+            or (rule_seed.rule_code = 'mql_to_sql_too_low' and flagged.is_mql_to_sql_too_low)
+            or (rule_seed.rule_code = 'mql_leading_indicator' and flagged.is_mql_leading_indicator)
+            or (rule_seed.rule_code = 'targeting_problem' and flagged.is_targeting_problem)
 
 ),
 
@@ -289,7 +292,7 @@ final as (
     from flagged
     left join findings
         on flagged.quarter_start = findings.quarter_start
-        and flagged.channel = findings.channel
+            and flagged.channel = findings.channel
 
 )
 

@@ -179,7 +179,7 @@ final as (
     from entry_counts
     full outer join channel_spend
         on entry_counts.period_month = channel_spend.spend_month
-        and entry_counts.channel = channel_spend.channel
+            and entry_counts.channel = channel_spend.channel
 
 )
 

@@ -19,12 +19,18 @@ cycles as (
 
 reasons as (
 
-    select reason_code, category, marketing_fix
+    select
+        reason_code,
+        category,
+        marketing_fix
     from {{ ref('rejection_reasons') }}
 
     union all
 
-    select reason_code, category, marketing_fix
+    select
+        reason_code,
+        category,
+        marketing_fix
     from {{ ref('funnel_reason_gaps') }}
 
 ),
@@ -91,7 +97,7 @@ final as (
     from by_reason
     inner join channel_months
         on by_reason.cohort_month = channel_months.cohort_month
-        and by_reason.channel = channel_months.channel
+            and by_reason.channel = channel_months.channel
     left join reasons
         on by_reason.rejection_reason = reasons.reason_code
 

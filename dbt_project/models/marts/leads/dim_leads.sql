@@ -13,7 +13,9 @@ leads as (
 
 current_stages as (
 
-    select lead_id, stage as current_stage
+    select
+        lead_id,
+        stage as current_stage
     from {{ ref('fct_lead_stage_history') }}
     where is_current
 
@@ -21,7 +23,9 @@ current_stages as (
 
 cycle_counts as (
 
-    select lead_id, count(*) as cycle_count
+    select
+        lead_id,
+        count(*) as cycle_count
     from {{ ref('int_lead_cycles') }}
     group by lead_id
 

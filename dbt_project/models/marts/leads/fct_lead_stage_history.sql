@@ -30,14 +30,26 @@ cycles as (
 
 inferred_stages as (
 
-    select lead_id, sal_at as event_at, 'sal' as stage, cycle_number, false as is_initial, true as is_inferred,
+    select
+        lead_id,
+        sal_at as event_at,
+        'sal' as stage,
+        cycle_number,
+        false as is_initial,
+        true as is_inferred,
         'inferred_sal:' || cycle_id as event_id
     from cycles
     where is_sal_inferred
 
     union all
 
-    select lead_id, sql_at as event_at, 'sql' as stage, cycle_number, false as is_initial, true as is_inferred,
+    select
+        lead_id,
+        sql_at as event_at,
+        'sql' as stage,
+        cycle_number,
+        false as is_initial,
+        true as is_inferred,
         'inferred_sql:' || cycle_id as event_id
     from cycles
     where is_sql_inferred

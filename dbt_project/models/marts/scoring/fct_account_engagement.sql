@@ -23,14 +23,22 @@ with
 
 accounts as (
 
-    select account_id, account_name, website_domain
+    select
+        account_id,
+        account_name,
+        website_domain
     from {{ ref('stg_salesforce__account') }}
 
 ),
 
 contacts as (
 
-    select contact_id, account_id, email_domain, title, department
+    select
+        contact_id,
+        account_id,
+        email_domain,
+        title,
+        department
     from {{ ref('stg_salesforce__contact') }}
 
 ),
@@ -54,32 +62,48 @@ leads as (
 
 lead_fit as (
 
-    select lead_id, fit_score from {{ ref('int_lead_fit_scores') }}
+    select
+        lead_id,
+        fit_score
+    from {{ ref('int_lead_fit_scores') }}
 
 ),
 
 titles as (
 
-    select title, persona from {{ ref('int_title_classifications') }}
+    select
+        title,
+        persona
+    from {{ ref('int_title_classifications') }}
 
 ),
 
 persona_rules as (
 
-    select priority, title_pattern, persona from {{ ref('title_persona_rules') }}
+    select
+        priority,
+        title_pattern,
+        persona
+    from {{ ref('title_persona_rules') }}
 
 ),
 
 domain_rules as (
 
-    select lower(trim(email_domain)) as email_domain, rule_type
+    select
+        lower(trim(email_domain)) as email_domain,
+        rule_type
     from {{ ref('email_domain_rules') }}
 
 ),
 
 events as (
 
-    select person_id, scored_at, score_component, base_points
+    select
+        person_id,
+        scored_at,
+        score_component,
+        base_points
     from {{ ref('int_scoring_person_events') }}
 
 ),
@@ -98,7 +122,9 @@ run_context as (
 
 accounts_by_domain as (
 
-    select website_domain, arg_min(account_id, account_id) as account_id
+    select
+        website_domain,
+        arg_min(account_id, account_id) as account_id
     from accounts
     where website_domain is not null
     group by website_domain
@@ -110,7 +136,10 @@ department_personas as (
     select
         departments.department,
         arg_min(persona_rules.persona, persona_rules.priority) as persona
-    from (select distinct department from contacts where department is not null) as departments
+    from (
+        select distinct department from contacts
+        where department is not null
+    ) as departments
     inner join persona_rules
         on regexp_matches(departments.department, persona_rules.title_pattern, 'i')
     group by departments.department
@@ -234,7 +263,11 @@ per_account as (
 
 all_accounts as (
 
-    select account_id, account_name, website_domain as account_domain, true as is_crm_account
+    select
+        account_id,
+        account_name,
+        website_domain as account_domain,
+        true as is_crm_account
     from accounts
 
     union all

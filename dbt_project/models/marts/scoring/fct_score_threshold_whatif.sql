@@ -79,8 +79,9 @@ scored_cycles as (
         case
             when scores_at_mql.score_at_mql < grid.grid_min then -1
             else least(
-                cast(floor((scores_at_mql.score_at_mql - grid.grid_min) / grid.grid_step) as integer), grid.last_index
-            )
+                    cast(floor((scores_at_mql.score_at_mql - grid.grid_min) / grid.grid_step) as integer),
+                    grid.last_index
+                )
         end as reached_index
     from cycles
     inner join scores_at_mql
@@ -122,8 +123,8 @@ leads_per_index as (
         case
             when lead_scores.total_score < grid.grid_min then -1
             else least(
-                cast(floor((lead_scores.total_score - grid.grid_min) / grid.grid_step) as integer), grid.last_index
-            )
+                    cast(floor((lead_scores.total_score - grid.grid_min) / grid.grid_step) as integer), grid.last_index
+                )
         end as reached_index,
         count(*) as leads
     from lead_scores
@@ -165,7 +166,7 @@ captured as (
         coalesce(sum(cycles_per_index.won), 0) as won
     from candidates
     left join cycles_per_index
-        on cycles_per_index.reached_index >= candidates.candidate_index
+        on candidates.candidate_index <= cycles_per_index.reached_index
     group by all
 
 ),
@@ -177,7 +178,7 @@ eligible as (
         coalesce(sum(leads_per_index.leads), 0) as eligible_leads_now
     from candidates
     left join leads_per_index
-        on leads_per_index.reached_index >= candidates.candidate_index
+        on candidates.candidate_index <= leads_per_index.reached_index
     group by all
 
 ),

@@ -34,7 +34,11 @@ lead_scores as (
 
 leads as (
 
-    select lead_id, channel, lead_source from {{ ref('int_lead_attributes') }}
+    select
+        lead_id,
+        channel,
+        lead_source
+    from {{ ref('int_lead_attributes') }}
 
 ),
 

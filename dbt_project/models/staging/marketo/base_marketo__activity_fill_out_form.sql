@@ -1,4 +1,5 @@
--- Every raw row of marketo.activity_fill_out_form, classified (see macros/staging/classify_raw_rows.sql).
+-- Every raw row of marketo.activity_fill_out_form, classified:
+-- see macros/staging/classify_raw_rows.sql.
 {{
     config(
         materialized='incremental',

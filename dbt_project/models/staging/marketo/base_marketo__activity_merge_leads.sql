@@ -1,4 +1,5 @@
--- Every raw row of marketo.activity_merge_leads, classified (see macros/staging/classify_raw_rows.sql).
+-- Every raw row of marketo.activity_merge_leads, classified:
+-- see macros/staging/classify_raw_rows.sql.
 {{ config(materialized='table') }}
 
 {{

@@ -1,4 +1,5 @@
--- Every raw row of marketo.lead, classified (see macros/staging/classify_raw_rows.sql).
+-- Every raw row of marketo.lead, classified:
+-- see macros/staging/classify_raw_rows.sql.
 -- A lead is deleted when the connector flags it or a delete_lead activity names it,
 -- and merged when a merge_leads activity lists it among the losing ids.
 {{ config(materialized='table') }}

@@ -7,7 +7,7 @@ activities as (
 
 ),
 
-merges as (
+merge_map as (
 
     select * from {{ ref('stg_marketo__lead_merge_map') }}
 
@@ -23,8 +23,8 @@ renamed as (
         activities.referrer_url,
         activities._fivetran_synced as synced_at
     from activities
-    left join merges
-        on activities.lead_id = merges.losing_marketo_lead_id
+    left join merge_map
+        on activities.lead_id = merge_map.losing_marketo_lead_id
 
 )
 

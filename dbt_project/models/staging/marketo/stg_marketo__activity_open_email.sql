@@ -7,7 +7,7 @@ activities as (
 
 ),
 
-merges as (
+merge_map as (
 
     select * from {{ ref('stg_marketo__lead_merge_map') }}
 
@@ -22,8 +22,8 @@ renamed as (
         activities.is_mobile_device,
         activities._fivetran_synced as synced_at
     from activities
-    left join merges
-        on activities.lead_id = merges.losing_marketo_lead_id
+    left join merge_map
+        on activities.lead_id = merge_map.losing_marketo_lead_id
 
 )
 

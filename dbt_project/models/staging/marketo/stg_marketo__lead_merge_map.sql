@@ -22,7 +22,7 @@ losing_ids as (
         activity_at as merged_at,
         activity_id
     from merge_activities,
-        unnest(string_split(merge_ids, ',')) as split(losing_id)
+        unnest(string_split(merge_ids, ',')) as split (losing_id)
     where nullif(trim(losing_id), '') is not null
 
 ),
@@ -34,19 +34,27 @@ latest_merge_per_loser as (
     where losing_marketo_lead_id is not null
         and losing_marketo_lead_id <> winning_marketo_lead_id
     qualify row_number() over (
-        partition by losing_marketo_lead_id order by merged_at desc, activity_id desc
-    ) = 1
+            partition by losing_marketo_lead_id order by merged_at desc, activity_id desc
+        ) = 1
 
 ),
 
 resolved (losing_marketo_lead_id, winning_marketo_lead_id, merged_at, hops) as (
 
-    select losing_marketo_lead_id, winning_marketo_lead_id, merged_at, 1
+    select
+        losing_marketo_lead_id,
+        winning_marketo_lead_id,
+        merged_at,
+        1
     from latest_merge_per_loser
 
     union all
 
-    select resolved.losing_marketo_lead_id, next_merge.winning_marketo_lead_id, resolved.merged_at, resolved.hops + 1
+    select
+        resolved.losing_marketo_lead_id,
+        next_merge.winning_marketo_lead_id,
+        resolved.merged_at,
+        resolved.hops + 1
     from resolved
     inner join latest_merge_per_loser as next_merge
         on resolved.winning_marketo_lead_id = next_merge.losing_marketo_lead_id
@@ -56,7 +64,11 @@ resolved (losing_marketo_lead_id, winning_marketo_lead_id, merged_at, hops) as (
 
 final as (
 
-    select losing_marketo_lead_id, winning_marketo_lead_id, merged_at, hops as merge_hops
+    select
+        losing_marketo_lead_id,
+        winning_marketo_lead_id,
+        merged_at,
+        hops as merge_hops
     from resolved
     qualify row_number() over (partition by losing_marketo_lead_id order by hops desc) = 1
 

@@ -7,7 +7,7 @@ memberships as (
 
 ),
 
-merges as (
+merge_map as (
 
     select * from {{ ref('stg_marketo__lead_merge_map') }}
 
@@ -16,7 +16,7 @@ merges as (
 renamed as (
 
     select
-        coalesce(merges.winning_marketo_lead_id, memberships.lead_id) as marketo_lead_id,
+        coalesce(merge_map.winning_marketo_lead_id, memberships.lead_id) as marketo_lead_id,
         memberships.lead_id as original_marketo_lead_id,
         memberships.program_id,
         {{ clean_text('memberships.progression_status') }} as progression_status,
@@ -26,8 +26,8 @@ renamed as (
         memberships.attended_minutes_c as attended_minutes,
         memberships._fivetran_synced as synced_at
     from memberships
-    left join merges
-        on memberships.lead_id = merges.losing_marketo_lead_id
+    left join merge_map
+        on memberships.lead_id = merge_map.losing_marketo_lead_id
 
 )
 

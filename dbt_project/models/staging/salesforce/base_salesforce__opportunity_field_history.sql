@@ -1,4 +1,5 @@
--- Every raw row of salesforce.opportunity_field_history, classified (see macros/staging/classify_raw_rows.sql).
+-- Every raw row of salesforce.opportunity_field_history, classified:
+-- see macros/staging/classify_raw_rows.sql.
 {{
     config(
         materialized='incremental',

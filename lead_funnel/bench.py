@@ -1,0 +1,464 @@
+"""`lead-funnel bench`: how the nightly job's cost grows with the CRM, against the floor.
+
+For each size (leads) it measures, each in its own process with the peak memory of the
+whole process tree sampled:
+
+* generation of the raw data;
+* the floor: one DuckDB pass that reads every raw table once (every column of every row)
+  and groups all activities by lead — the least work any implementation must do;
+* a full `lead-funnel run`, broken down into phases (start-up, dbt parse, staging,
+  intermediate, marts, scoring, dbt tests, SLA, checks, publication);
+* an incremental nightly `lead-funnel run` after `generate --append-days 1`.
+
+Results go to docs/benchmarks/ as markdown, CSV and a log-log chart, with the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+GIB = 1024**3
+TARGETS = {
+    "full_run_seconds_at_1m": 180.0,
+    "peak_gib_at_1m": 8.0,
+    "incremental_share": 0.20,
+    "per_lead_growth_100k_to_1m": 1.3,
+    "multiple_of_floor": 15.0,
+}
+DAGSTER_STEPS = {
+    "lead_funnel_dbt_assets": "dbt",
+    "sla_breaches": "sla",
+    "stage_definition_invariants": "checks",
+    "published_marts": "publication",
+}
+PHASES = (
+    "startup", "dbt_parse", "staging", "intermediate", "marts", "scoring", "dbt_tests",
+    "sla", "checks", "publication",
+)  # fmt: skip
+
+
+@dataclass
+class Measured:
+    seconds: float
+    peak_bytes: int
+    returncode: int
+    output: str = ""
+
+
+def _tree_rss(process: psutil.Process) -> int:
+    total = 0
+    for member in [process, *process.children(recursive=True)]:
+        try:
+            total += member.memory_info().rss
+        except psutil.Error:
+            continue
+    return total
+
+
+def measure(
+    command: list[str], *, env: dict[str, str] | None = None, log: Path | None = None
+) -> Measured:
+    """Run a command; its wall time and the peak RSS of its process tree (sampled every 0.1 s)."""
+    started = time.perf_counter()
+    out = log.open("w") if log else subprocess.DEVNULL
+    child = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        handle = psutil.Process(child.pid)
+        while not done.is_set():
+            try:
+                peak = max(peak, _tree_rss(handle))
+            except psutil.Error:
+                return
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    returncode = child.wait()
+    done.set()
+    sampler.join()
+    if log:
+        out.close()  # type: ignore[union-attr]
+    output = log.read_text()[-4000:] if log else ""
+    return Measured(time.perf_counter() - started, peak, returncode, output)
+
+
+# ---------------------------------------------------------------------------------------- floor
+
+FLOOR_ACTIVITY_TABLES = (
+    "activity_visit_webpage", "activity_fill_out_form", "activity_click_email", "activity_open_email",
+    "activity_change_status_in_progression", "activity_merge_leads", "activity_delete_lead",
+)  # fmt: skip
+
+
+def floor_pass(database: Path) -> float:
+    """Read every raw table once (hashing every column of every row) and group activities by lead."""
+    import duckdb
+
+    with duckdb.connect(str(database), read_only=True) as con:
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where schema_name in ('raw_salesforce', 'raw_marketo')"
+        ).fetchall()
+        started = time.perf_counter()
+        for schema, table in tables:
+            if schema == "raw_marketo" and table in FLOOR_ACTIVITY_TABLES:
+                continue  # read below, grouped by lead
+            con.execute(f'select count(*), sum(hash(t)) from {schema}."{table}" as t').fetchall()
+        unioned = " union all ".join(
+            f"select lead_id, hash(t) as h from raw_marketo.{table} as t"
+            for table in FLOOR_ACTIVITY_TABLES
+        )
+        con.execute(
+            f"select count(*), sum(activities), sum(digest) from ("
+            f"select lead_id, count(*) as activities, sum(h) as digest from ({unioned}) group by lead_id)"
+        ).fetchall()
+        return time.perf_counter() - started
+
+
+# ----------------------------------------------------------------------------------- run phases
+
+
+def _merged_span(intervals: list[tuple[float, float]]) -> float:
+    """Wall time covered by a set of (start, end) intervals (overlaps counted once)."""
+    total, current_start, current_end = 0.0, None, None
+    for start, end in sorted(intervals):
+        if current_end is None or start > current_end:
+            if current_end is not None:
+                total += current_end - current_start  # type: ignore[operator]
+            current_start, current_end = start, end
+        else:
+            current_end = max(current_end, end)
+    if current_end is not None:
+        total += current_end - current_start  # type: ignore[operator]
+    return total
+
+
+def _layer(unique_id: str, path: str) -> str:
+    kind = unique_id.split(".")[0]
+    if kind == "test":
+        return "dbt_tests"
+    if kind == "seed":
+        return "staging"
+    if "/scoring/" in f"/{path}":
+        return "scoring"
+    for layer in ("staging", "intermediate"):
+        if path.startswith(layer):
+            return layer
+    return "marts"  # marts and audit
+
+
+def dbt_phases(run_results: Path, manifest: Path) -> dict[str, float]:
+    """Wall time per dbt layer from run_results.json (node start/end, threads overlapping)."""
+    nodes = json.loads(manifest.read_text())["nodes"]
+    results = json.loads(run_results.read_text())["results"]
+    spans: dict[str, list[tuple[float, float]]] = {}
+    every: list[tuple[float, float]] = []
+    for result in results:
+        timing = {t["name"]: t for t in result.get("timing", [])}
+        if "execute" not in timing or not timing["execute"].get("started_at"):
+            continue
+        start = datetime.fromisoformat(
+            timing.get("compile", timing["execute"])["started_at"].rstrip("Z")
+        ).timestamp()
+        end = datetime.fromisoformat(timing["execute"]["completed_at"].rstrip("Z")).timestamp()
+        path = nodes.get(result["unique_id"], {}).get("path", "")
+        spans.setdefault(_layer(result["unique_id"], path), []).append((start, end))
+        every.append((start, end))
+    phases = {layer: _merged_span(intervals) for layer, intervals in spans.items()}
+    phases["_nodes_wall"] = _merged_span(every)
+    return phases
+
+
+def run_phases(database: Path, total_seconds: float) -> dict[str, float]:
+    """Phases of the latest run of `database` from its run summary and dbt's run results."""
+    from lead_funnel.settings import PipelineSettings
+
+    settings = PipelineSettings.resolve(database)
+    summary_path = max(settings.runs_dir.glob("*.json"), key=lambda p: p.stat().st_mtime)
+    summary = json.loads(summary_path.read_text())
+    steps = {DAGSTER_STEPS.get(k, k): v for k, v in summary["step_seconds"].items()}
+    target = settings.dbt_target_dir
+    layers = dbt_phases(target / "run_results.json", target / "manifest.json")
+    nodes_wall = layers.pop("_nodes_wall")
+    phases = {name: 0.0 for name in PHASES}
+    phases.update({k: v for k, v in layers.items() if k in phases})
+    # dbt start-up (parse, manifest, connections) is the dbt step's time outside its nodes
+    phases["dbt_parse"] = max(steps.get("dbt", 0.0) - nodes_wall, 0.0)
+    for name in ("sla", "checks", "publication"):
+        phases[name] = steps.get(name, 0.0)
+    phases["startup"] = max(total_seconds - sum(steps.values()), 0.0)
+    return phases
+
+
+# ------------------------------------------------------------------------------------ the bench
+
+
+@dataclass
+class SizeResult:
+    leads: int
+    rows: dict[str, float] = field(default_factory=dict)
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "lead_funnel", *args]
+
+
+def bench_size(leads: int, workdir: Path, log: list[str]) -> dict[str, Any]:
+    directory = workdir / f"{leads}"
+    directory.mkdir(parents=True, exist_ok=True)
+    database = directory / "warehouse.duckdb"
+    for stale in directory.iterdir():
+        if stale.is_dir():
+            subprocess.run(["rm", "-rf", str(stale)], check=True)
+        else:
+            stale.unlink()
+    env = {**os.environ, "DO_NOT_TRACK": "1"}
+    row: dict[str, Any] = {"leads": leads}
+
+    generation = measure(_cli("generate", "--database", str(database), "--leads", str(leads), "--quiet"), env=env,
+                         log=directory / "generate.log")  # fmt: skip
+    _require(generation, "generate")
+    row["generate_s"], row["generate_peak_gib"] = generation.seconds, generation.peak_bytes / GIB
+    window_end = _window_end(database)
+    log.append(f"{leads:>9,} leads: generated in {generation.seconds:.1f}s")
+
+    floor = measure([sys.executable, "-c", f"from lead_funnel.bench import floor_pass; print(floor_pass(__import__('pathlib').Path({str(database)!r})))"],
+                    env=env, log=directory / "floor.log")  # fmt: skip
+    _require(floor, "floor")
+    row["floor_s"] = float(floor.output.strip().splitlines()[-1])
+    row["floor_peak_gib"] = floor.peak_bytes / GIB
+
+    for kind, as_of in (("full", window_end + timedelta(hours=2)), ("incremental", None)):
+        if kind == "incremental":
+            append = measure(_cli("generate", "--database", str(database), "--append-days", "1", "--quiet"), env=env,
+                             log=directory / "append.log")  # fmt: skip
+            _require(append, "append")
+            row["append_s"] = append.seconds
+            as_of = _window_end(database) + timedelta(hours=2)
+        assert as_of is not None
+        run = measure(_cli("run", "--database", str(database), "--as-of", f"{as_of:%Y-%m-%d %H:%M:%S}", "--quiet"),
+                      env=env, log=directory / f"run-{kind}.log")  # fmt: skip
+        _require(run, f"{kind} run")
+        row[f"{kind}_s"], row[f"{kind}_peak_gib"] = run.seconds, run.peak_bytes / GIB
+        for phase, seconds in run_phases(database, run.seconds).items():
+            row[f"{kind}_{phase}_s"] = seconds
+        log.append(
+            f"{leads:>9,} leads: {kind} run {run.seconds:.1f}s, peak {run.peak_bytes / GIB:.2f} GiB"
+        )
+    row["raw_rows"] = _raw_rows(database)
+    return row
+
+
+def _require(measured: Measured, what: str) -> None:
+    if measured.returncode != 0:
+        raise RuntimeError(f"{what} failed:\n{measured.output}")
+
+
+def _window_end(database: Path) -> datetime:
+    import duckdb
+
+    with duckdb.connect(str(database), read_only=True) as con:
+        state = json.loads(
+            con.execute(
+                "select value from lead_funnel_generator.state where key = 'world'"
+            ).fetchone()[0]
+        )
+    return datetime.fromtimestamp(state["window_end"], UTC).replace(tzinfo=None)
+
+
+def _raw_rows(database: Path) -> int:
+    import duckdb
+
+    with duckdb.connect(str(database), read_only=True) as con:
+        return int(con.execute(
+            "select sum(estimated_size) from duckdb_tables() where schema_name in ('raw_salesforce', 'raw_marketo')"
+        ).fetchone()[0])  # fmt: skip
+
+
+def dbt_parse_seconds(workdir: Path) -> dict[str, float]:
+    """dbt start-up: a full parse (new target path) and a partial parse (the stored state)."""
+    from lead_funnel.dbt_cli import run_dbt
+
+    target = workdir / "parse-target"
+    subprocess.run(["rm", "-rf", str(target)], check=True)
+    database = workdir / "parse.duckdb"
+    timings = {}
+    for label in ("full_parse_s", "partial_parse_s"):
+        started = time.perf_counter()
+        run_dbt(["parse"], database=database, target_path=target)
+        timings[label] = time.perf_counter() - started
+    return timings
+
+
+# ---------------------------------------------------------------------------------- reporting
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import dbt.version
+    import duckdb
+
+    return {
+        "cpu": cpu,
+        "cores": str(psutil.cpu_count(logical=True)),
+        "memory_gib": f"{psutil.virtual_memory().total / GIB:.1f}",
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "dbt_core": dbt.version.get_installed_version().to_version_string(skip_matcher=True),
+        "measured_at": datetime.now().strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def targets(rows: list[dict[str, Any]]) -> list[tuple[str, str, str, bool | None]]:
+    by_size = {row["leads"]: row for row in rows}
+    checks: list[tuple[str, str, str, bool | None]] = []
+    big = by_size.get(1_000_000)
+    mid = by_size.get(100_000)
+    if big:
+        checks.append(
+            ("full run at 1M leads", "≤ 180 s", f"{big['full_s']:.0f} s", big["full_s"] <= 180)
+        )
+        peak = max(big["full_peak_gib"], big["incremental_peak_gib"])
+        checks.append(("peak memory at 1M leads", "≤ 8 GiB", f"{peak:.2f} GiB", peak <= 8))
+        share = big["incremental_s"] / big["full_s"]
+        checks.append(("incremental one-day run", "≤ 20 % of full", f"{share:.0%}", share <= 0.20))
+        multiple = big["full_s"] / big["floor_s"]
+        checks.append(("full run vs floor", "≤ 15x", f"{multiple:.1f}x", multiple <= 15))
+    if big and mid:
+        growth = (big["full_s"] / big["leads"]) / (mid["full_s"] / mid["leads"])
+        checks.append(("per-lead cost 100k → 1M", "≤ 1.3x", f"{growth:.2f}x", growth <= 1.3))
+    return checks
+
+
+def write_report(rows: list[dict[str, Any]], parse: dict[str, float], output: Path) -> None:
+    output.mkdir(parents=True, exist_ok=True)
+    columns = sorted({key for row in rows for key in row}, key=lambda k: (k != "leads", k))
+    with (output / "results.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(
+                {k: (round(v, 3) if isinstance(v, float) else v) for k, v in row.items()}
+            )
+    _chart(rows, output / "phases.png")
+    info = machine()
+    lines = [
+        "# Benchmarks",
+        "",
+        "Reproduce: `make bench` (or `lead-funnel bench --sizes 10000,100000,1000000`).",
+        "",
+    ]
+    lines += ["## Machine", "", *[f"- {k}: {v}" for k, v in info.items()], ""]
+    lines += ["## Targets", "", "| target | goal | measured | met |", "|---|---|---|---|"]
+    lines += [
+        f"| {name} | {goal} | {value} | {'yes' if ok else 'no'} |"
+        for name, goal, value, ok in targets(rows)
+    ]
+    lines += ["", "## Results (seconds, GiB)", ""]
+    header = ["leads", "raw rows", "generate", "gen peak", "floor", "full run", "full peak", "incremental", "incr. peak",
+              "full ÷ floor", "incr. ÷ full", "full µs/lead"]  # fmt: skip
+    lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in rows:
+        lines.append(
+            f"| {row['leads']:,} | {row['raw_rows']:,} | {row['generate_s']:.1f} | {row['generate_peak_gib']:.2f} | "
+            f"{row['floor_s']:.2f} | {row['full_s']:.1f} | {row['full_peak_gib']:.2f} | {row['incremental_s']:.1f} | "
+            f"{row['incremental_peak_gib']:.2f} | {row['full_s'] / row['floor_s']:.1f}x | "
+            f"{row['incremental_s'] / row['full_s']:.0%} | {row['full_s'] / row['leads'] * 1e6:.0f} |"
+        )
+    for kind in ("full", "incremental"):
+        lines += ["", f"## {kind.capitalize()} run by phase (seconds; x floor)", ""]
+        lines += [
+            "| phase | " + " | ".join(f"{row['leads']:,}" for row in rows) + " |",
+            "|---|" + "---|" * len(rows),
+        ]
+        for phase in PHASES:
+            cells = [
+                f"{row[f'{kind}_{phase}_s']:.1f} ({row[f'{kind}_{phase}_s'] / row['floor_s']:.1f}x)"
+                for row in rows
+            ]
+            lines.append(f"| {phase} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "dbt layers are wall time of their nodes (threads overlap, so layers can overlap); "
+        "`dbt_parse` is dbt's start-up: the dbt step's time outside any node.",
+        "",
+    ]
+    lines += [
+        f"dbt parse: full {parse['full_parse_s']:.1f} s (new target path), "
+        f"partial {parse['partial_parse_s']:.1f} s (stored state, what a nightly run pays).",
+        "",
+    ]
+    lines += ["![time per phase against leads](phases.png)", ""]
+    (output / "README.md").write_text("\n".join(lines))
+
+
+def _chart(rows: list[dict[str, Any]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    leads = [row["leads"] for row in rows]
+    figure, axis = plt.subplots(figsize=(8, 5))
+    series = {
+        "floor": "floor_s",
+        "full run": "full_s",
+        "incremental run": "incremental_s",
+        "generate": "generate_s",
+    }
+    series |= {f"full: {phase}": f"full_{phase}_s" for phase in PHASES if phase not in ("startup",)}
+    for label, key in series.items():
+        values = [max(row[key], 0.01) for row in rows]
+        style = "-o" if not label.startswith("full:") else "--."
+        axis.plot(leads, values, style, label=label, linewidth=2 if style == "-o" else 1)
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.set_xlabel("leads")
+    axis.set_ylabel("seconds")
+    axis.set_title("lead-funnel: time per phase against leads (log-log)")
+    axis.grid(True, which="both", alpha=0.3)
+    axis.legend(fontsize=7, ncol=2)
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+
+
+def main(args: argparse.Namespace) -> int:
+    sizes = [int(size) for size in str(args.sizes).split(",") if size]
+    workdir, output = Path(args.workdir), Path(args.output)
+    workdir.mkdir(parents=True, exist_ok=True)
+    log: list[str] = []
+    rows = []
+    for leads in sizes:
+        rows.append(bench_size(leads, workdir, log))
+        print(log[-1], flush=True)
+    parse = dbt_parse_seconds(workdir)
+    write_report(rows, parse, output)
+    print((output / "README.md").read_text())
+    return 0
