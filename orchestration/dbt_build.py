@@ -101,7 +101,7 @@ def events_from_run_results(
                 output_name=context.assets_def.get_output_name_for_asset_key(key),
                 metadata=metadata,
             )
-        elif node["resource_type"] == "test":
+        elif node["resource_type"] == "test" and status != "skipped":
             check_key = get_asset_check_key_for_test(manifest, translator, unique_id, project)
             if check_key is None or check_key not in selected_checks:
                 continue

@@ -29,6 +29,8 @@
 {% endmacro %}
 
 
+{#- Columns by lower-cased name; compare `.dtype` (DuckDB's own type name, e.g. VARCHAR):
+    dbt's `.data_type` spells text as "character varying(256)". -#}
 {% macro raw_columns_by_name(relation) %}
     {%- set found = {} -%}
     {%- if relation is not none -%}
@@ -63,7 +65,7 @@
                 {%- if column.name | lower not in actual %}
                 cast(null as {{ declared_type }}) as {{ quoted }},
                 {%- else -%}
-                    {%- set actual_type = actual[column.name | lower].data_type | upper -%}
+                    {%- set actual_type = actual[column.name | lower].dtype | upper -%}
                     {%- if actual_type == declared_type %}
                 {{ quoted }},
                     {%- elif actual_type.startswith('TIMESTAMP WITH TIME ZONE') and declared_type == 'TIMESTAMP' %}

@@ -15,9 +15,9 @@
                     {%- if loop.first -%}{%- do gaps.append([source_name, table_name, none, 'table_missing']) -%}{%- endif -%}
                 {%- elif column.name | lower not in actual -%}
                     {%- do gaps.append([source_name, table_name, column.name, 'column_missing']) -%}
-                {%- elif actual[column.name | lower].data_type | upper != column.data_type | upper -%}
+                {%- elif actual[column.name | lower].dtype | upper != column.data_type | upper -%}
                     {%- do gaps.append([source_name, table_name, column.name,
-                        'type_' ~ (actual[column.name | lower].data_type | lower) ~ '_cast_to_' ~ column.data_type]) -%}
+                        'type_' ~ (actual[column.name | lower].dtype | lower) ~ '_cast_to_' ~ column.data_type]) -%}
                 {%- endif -%}
             {%- endfor -%}
         {%- endfor -%}

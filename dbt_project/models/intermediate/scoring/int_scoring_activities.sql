@@ -269,7 +269,7 @@ clicks as (
 
     select * from all_clicks
     {%- if incremental_batch %}
-    where {{ in_batch | replace('{alias}', 'clicks') }}
+    where {{ in_batch | replace('{alias}', 'all_clicks') }}
     {%- endif %}
 
 ),

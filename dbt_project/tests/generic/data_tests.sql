@@ -1,10 +1,10 @@
 {#-
-    Generic tests of the funnel marts (prefixed so they never clash with a package's).
+    The project's generic data tests (no package dependencies: dbt deps cannot reach the hub).
 -#}
 
 
 {#- Grain: at most one row per combination of `columns` (null is a value like any other). -#}
-{% test funnel_unique_grain(model, columns) %}
+{% test unique_combination(model, columns) %}
     select
         {{ columns | join(', ') }},
         count(*) as rows_per_key
@@ -15,7 +15,7 @@
 
 
 {#- Every row satisfies `expression`; a null result fails (say `x is null or ...` to allow nulls). -#}
-{% test funnel_expression_is_true(model, expression) %}
+{% test expression_is_true(model, expression) %}
     select *
     from {{ model }}
     where ({{ expression }}) is not true
@@ -29,7 +29,7 @@
     expressions for them when they differ). A group present on one side only fails
     unless its totals are all zero. Money is compared with a relative tolerance.
 -#}
-{% test funnel_totals_reconcile(
+{% test totals_reconcile(
         model,
         compare_model,
         measures,
@@ -110,4 +110,17 @@ where
     {%- if not loop.last %} or{% endif %}
     {%- endfor %}
 
+{% endtest %}
+
+
+{#- Fails on every row whose value lies outside [min_value, max_value] (nulls pass). -#}
+{% test value_between(model, column_name, min_value=none, max_value=none) %}
+    select {{ column_name }}
+    from {{ model }}
+    where {{ column_name }} is not null
+        and (
+            false
+            {%- if min_value is not none %} or {{ column_name }} < {{ min_value }}{% endif %}
+            {%- if max_value is not none %} or {{ column_name }} > {{ max_value }}{% endif %}
+        )
 {% endtest %}
