@@ -187,6 +187,14 @@ def dbt_phases(run_results: Path, manifest: Path) -> dict[str, float]:
     return phases
 
 
+def _step_phase(step_key: str) -> str:
+    """Dagster step keys carry the asset's key path (publication__published_marts)."""
+    for name, phase in DAGSTER_STEPS.items():
+        if step_key == name or step_key.endswith(f"__{name}"):
+            return phase
+    return step_key
+
+
 def run_phases(database: Path, total_seconds: float) -> dict[str, float]:
     """Phases of the latest run of `database` from its run summary and dbt's run results."""
     from lead_funnel.settings import PipelineSettings
@@ -194,7 +202,7 @@ def run_phases(database: Path, total_seconds: float) -> dict[str, float]:
     settings = PipelineSettings.resolve(database)
     summary_path = max(settings.runs_dir.glob("*.json"), key=lambda p: p.stat().st_mtime)
     summary = json.loads(summary_path.read_text())
-    steps = {DAGSTER_STEPS.get(k, k): v for k, v in summary["step_seconds"].items()}
+    steps = {_step_phase(key): seconds for key, seconds in summary["step_seconds"].items()}
     target = settings.dbt_target_dir
     layers = dbt_phases(target / "run_results.json", target / "manifest.json")
     nodes_wall = layers.pop("_nodes_wall")

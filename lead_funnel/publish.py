@@ -51,6 +51,8 @@ class PublicationResult:
     relations: dict[str, int] = field(default_factory=dict)
     serve_bytes: int = 0
     seconds: float = 0.0
+    serve_copy_seconds: float = 0.0
+    warehouse_copy_seconds: float = 0.0
     required_free_bytes: int = 0
 
 
@@ -103,7 +105,8 @@ def personal_data_findings(
                 text_columns.append(column)
         if text_columns:
             counts = ", ".join(
-                f'count(*) filter (where regexp_matches("{c}", \'[^@\\s]+@[^@\\s]+\\.[a-zA-Z]+\')) as "{c}"'
+                f"count(*) filter (where contains(\"{c}\", '@') "
+                f'and regexp_matches("{c}", \'[^@\\s]+@[^@\\s]+\\.[a-zA-Z]+\')) as "{c}"'
                 for c in text_columns
             )
             row = con.execute(f'select {counts} from "{schema}"."{relation}"').fetchone() or ()
@@ -202,6 +205,7 @@ def publish_marts(settings: PipelineSettings, *, run_id: str, as_of: datetime) -
         ensure_free_space(result.required_free_bytes, serve_path.parent)
 
         # 1. the new serve file, beside the old one
+        phase_started = time.perf_counter()
         con.execute(f"attach '{temp_path}' as publication")
         try:
             con.execute(f'create schema publication."{PUBLISHED_SCHEMA}"')
@@ -220,8 +224,10 @@ def publish_marts(settings: PipelineSettings, *, run_id: str, as_of: datetime) -
         finally:
             con.execute("detach publication")
         _fsync(temp_path)
+        result.serve_copy_seconds = time.perf_counter() - phase_started
 
         # 2. the warehouse's marts and the publication record, all or nothing
+        phase_started = time.perf_counter()
         ensure_meta_tables(con)
         con.execute(f'create schema if not exists "{PUBLISHED_SCHEMA}"')
         con.execute("begin transaction")
@@ -235,6 +241,7 @@ def publish_marts(settings: PipelineSettings, *, run_id: str, as_of: datetime) -
         checkpoint("publish:warehouse")
         con.execute("commit")
         con.execute("checkpoint")
+        result.warehouse_copy_seconds = time.perf_counter() - phase_started
 
     # 3. the commit point
     checkpoint("publish:before_rename")

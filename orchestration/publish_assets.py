@@ -45,13 +45,19 @@ def build_publish_asset(mart_keys: Sequence[AssetKey]):
             )
         report("publish", f"publishing to {settings.serve_path}")
         result = publish_marts(settings, run_id=context.run.run_id, as_of=as_of)
-        report("publish", f"{len(result.relations)} relations in {result.seconds:.1f}s")
+        report(
+            "publish",
+            f"{len(result.relations)} relations in {result.seconds:.1f}s (serve file "
+            f"{result.serve_copy_seconds:.1f}s, warehouse marts {result.warehouse_copy_seconds:.1f}s)",
+        )
         return MaterializeResult(
             metadata={
                 "serve_path": str(result.serve_path),
                 "relations": result.relations,
                 "serve_bytes": result.serve_bytes,
                 "seconds": round(result.seconds, 2),
+                "serve_copy_seconds": round(result.serve_copy_seconds, 2),
+                "warehouse_copy_seconds": round(result.warehouse_copy_seconds, 2),
                 "as_of": str(as_of),
             }
         )

@@ -51,15 +51,14 @@ raw_rows as (
 
 ),
 
-keyed as (
+keys as (
 
     select
         raw_rows.*,
         case
             when {{ key_is_null }} then 'null_key:' || cast(hash(raw_rows) as varchar)
             else {{ key_expression }}
-        end as _dedupe_key,
-        hash(raw_rows) as _row_hash
+        end as _dedupe_key
     from raw_rows
 
 ),
@@ -80,7 +79,7 @@ watermark as (
 batch_keys as (
 
     select _dedupe_key
-    from keyed
+    from keys
     where _fivetran_synced is null
         or _fivetran_synced > (select reread_from from watermark)
 
@@ -93,6 +92,19 @@ batch_keys as (
 ),
 {% endif %}
 
+keyed as (
+
+    {#- the row hash breaks ties between syncs of one key; only the batch needs it -#}
+    select
+        keys.*,
+        hash(keys) as _row_hash
+    from keys
+    {% if incremental -%}
+    where keys._dedupe_key in (select batch_keys._dedupe_key from batch_keys)
+    {%- endif %}
+
+),
+
 ranked as (
 
     select
@@ -102,9 +114,6 @@ ranked as (
             order by _fivetran_synced desc nulls last, _row_hash desc
         ) as _version_rank
     from keyed
-    {% if incremental -%}
-    where _dedupe_key in (select _dedupe_key from batch_keys)
-    {%- endif %}
 
 ),
 
