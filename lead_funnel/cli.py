@@ -180,7 +180,7 @@ def cmd_import_olist(args: argparse.Namespace) -> int:
         f"landed the Olist funnel in {args.database}: "
         + ", ".join(f"{k} {v:,}" for k, v in counts.items())
     )
-    print(f"next: lead-funnel run --database {args.database} --as-of '2018-09-01 00:00:00'")
+    print(f"next: lead-funnel run --database {args.database} --as-of '2019-01-01 00:00:00'")
     return 0
 
 

@@ -29,6 +29,17 @@ cycle_events as (
 
 ),
 
+pre_funnel_disorder as (
+
+    -- an out-of-order row before the first handoff (e.g. a deal won before the first
+    -- contact) belongs to no cycle: it flags the lead's first cycle
+    select lead_id
+    from {{ ref('int_lead_cycle_events') }}
+    where cycle_number = 0 and is_out_of_order_source
+    group by lead_id
+
+),
+
 leads as (
 
     select * from {{ ref('int_lead_attributes') }}
@@ -211,6 +222,7 @@ final as (
         end as bant_flags_count,
         labelled.cycle_number = labelled.latest_cycle_number as is_current_cycle,
         labelled.has_out_of_order_event
+        or (labelled.cycle_number = 1 and pre_funnel_disorder.lead_id is not null)
         or coalesce(
             labelled.reached_opportunity
             and opportunities.created_at < coalesce(labelled.sql_at, labelled.first_decision_at, labelled.mql_at),
@@ -227,6 +239,8 @@ final as (
         on labelled.lead_id = leads.lead_id
     left join opportunities
         on leads.converted_opportunity_id = opportunities.opportunity_id
+    left join pre_funnel_disorder
+        on labelled.lead_id = pre_funnel_disorder.lead_id
     left join reason_codes
         on lower(labelled.rejection_reason_label) = reason_codes.reason_key
 

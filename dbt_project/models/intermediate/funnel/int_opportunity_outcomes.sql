@@ -1,7 +1,8 @@
 {#-
     When each opportunity closed: `is_won` / `is_closed` decide won and lost; the
     time is the last StageName change in opportunity_field_history when there is
-    one, else close_date (contract section 4).
+    one, else close_date (contract section 4) at midnight, or at the opportunity's
+    creation when it closed on the day it was created.
 -#}
 with
 
@@ -29,7 +30,16 @@ closed as (
         opportunities.is_closed or opportunities.is_won as has_closed,
         case
             when opportunities.is_closed or opportunities.is_won
-                then coalesce(last_stage_changes.last_stage_change_at, cast(opportunities.close_date as timestamp))
+                then coalesce(
+                    last_stage_changes.last_stage_change_at,
+                    -- close_date is a date: on the day the opportunity was created it means
+                    -- "closed that day", not before the opportunity existed
+                    case
+                        when opportunities.close_date = cast(opportunities.created_at as date)
+                            then opportunities.created_at
+                        else cast(opportunities.close_date as timestamp)
+                    end
+                )
         end as closed_at,
         case
             when not (opportunities.is_closed or opportunities.is_won) then null
