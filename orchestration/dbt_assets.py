@@ -3,6 +3,7 @@
 import json
 import os
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -72,6 +73,20 @@ def needs_full_refresh(context: AssetExecutionContext, database: str, as_of: dat
     return previous is not None and as_of < previous
 
 
+@contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def _is_whole_project(context: AssetExecutionContext) -> bool:
     assets_def = context.assets_def
     return set(context.selected_asset_keys) == set(assets_def.keys) and set(
@@ -93,15 +108,15 @@ def lead_funnel_dbt_assets(
     as_of = run_as_of(context)
     full_refresh = needs_full_refresh(context, str(settings.database), as_of)
     env = dbt_environment(settings.database, as_of=as_of, marts_schema=BUILD_SCHEMA)
-    for name in DBT_ENV_NAMES:
-        os.environ[name] = env[name]
     args = [*NIGHTLY_DBT_ARGS, *(["--full-refresh"] if full_refresh else [])]
     settings.dbt_target_dir.mkdir(parents=True, exist_ok=True)
     report("dbt", f"dbt {' '.join(args)} (as-of {as_of}, into {BUILD_SCHEMA})")
     preload(*AUDIT_MODULES)  # the audit's imports load while dbt runs
     if not _is_whole_project(context):
-        # a selection from the UI: dagster-dbt's streaming path selects the subset
-        yield from dbt.cli(args, context=context, target_path=settings.dbt_target_dir).stream()
+        # a selection from the UI: dagster-dbt's streaming path selects the subset; its
+        # dbt subprocess inherits this process's environment, so set it for the call only
+        with _environment({name: env[name] for name in DBT_ENV_NAMES}):
+            yield from dbt.cli(args, context=context, target_path=settings.dbt_target_dir).stream()
         return
     log_path = settings.runs_dir / f"dbt-{context.run.run_id}.log"
     returncode = run_build(args, env, settings.dbt_target_dir, log_path)

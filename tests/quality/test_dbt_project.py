@@ -39,7 +39,11 @@ def test_sqlfluff_passes_on_every_model(tmp_path: Path) -> None:
     completed = subprocess.run(
         [str(sqlfluff), "lint", "models", "--processes", "2"],
         cwd=DBT_PROJECT_DIR,
-        env={**os.environ, "LEAD_FUNNEL_DATABASE": str(tmp_path / "lint.duckdb")},
+        # as a developer lints: no run's as-of or schemas left in the environment
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("LEAD_FUNNEL_")},
+            "LEAD_FUNNEL_DATABASE": str(tmp_path / "lint.duckdb"),
+        },
         capture_output=True,
         text=True,
         timeout=900,

@@ -8,10 +8,10 @@
 {{ config(materialized='table') }}
 
 {%- set as_of = env_var('LEAD_FUNNEL_AS_OF', '') | trim %}
+{%- if as_of %}
+    {%- set as_of_expression = "cast('" ~ as_of ~ "' as timestamp)" %}
+{%- else %}
+    {%- set as_of_expression = "cast(date_trunc('second', timezone('UTC', now())) as timestamp)" %}
+{%- endif %}
 
-select
-    {% if as_of -%}
-    cast('{{ as_of }}' as timestamp) as as_of
-    {%- else -%}
-        cast(date_trunc('second', timezone('UTC', now())) as timestamp) as as_of
-    {%- endif %}
+select {{ as_of_expression }} as as_of

@@ -31,15 +31,15 @@ closed as (
         case
             when opportunities.is_closed or opportunities.is_won
                 then coalesce(
-                    last_stage_changes.last_stage_change_at,
-                    -- close_date is a date: on the day the opportunity was created it means
-                    -- "closed that day", not before the opportunity existed
-                    case
-                        when opportunities.close_date = cast(opportunities.created_at as date)
-                            then opportunities.created_at
-                        else cast(opportunities.close_date as timestamp)
-                    end
-                )
+                        last_stage_changes.last_stage_change_at,
+                        -- close_date is a date: on the day the opportunity was created it means
+                        -- "closed that day", not before the opportunity existed
+                        case
+                            when opportunities.close_date = cast(opportunities.created_at as date)
+                                then opportunities.created_at
+                            else cast(opportunities.close_date as timestamp)
+                        end
+                    )
         end as closed_at,
         case
             when not (opportunities.is_closed or opportunities.is_won) then null
