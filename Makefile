@@ -30,7 +30,6 @@ $(STAMP): pyproject.toml constraints.txt
 run: setup
 	$(BIN)/lead-funnel generate --database $(DATABASE) --leads $(LEADS) --start $(DEMO_START) --days $(DEMO_DAYS)
 	$(BIN)/lead-funnel run --database $(DATABASE) --as-of '$(DEMO_AS_OF)'
-	$(BIN)/lead-funnel summary --database $(DATABASE)
 
 test: setup
 	$(BIN)/python -m pytest

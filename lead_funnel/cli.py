@@ -90,6 +90,10 @@ def _print_outcome(outcome) -> None:  # type: ignore[no-untyped-def]
         print(f"  published (BI reads this, read-only): {settings.serve_path}")
         print(f"  data docs: {settings.data_docs_dir / 'index.html'}")
         print(f"  SLA alerts: {settings.alerts_dir}")
+        print(
+            f"\nNext: duckdb -readonly {settings.serve_path} (schema marts), `make ui` for the asset "
+            "graph and schedule, `lead-funnel check` after editing a model; README: Reading the marts."
+        )
 
 
 def cmd_run(args: argparse.Namespace) -> int:
