@@ -99,23 +99,31 @@ intervals as (
 
 ),
 
+numbered as (
+
+    select
+        *,
+        row_number() over (partition by lead_id order by event_order) as stage_sequence
+    from intervals
+
+),
+
 final as (
 
     select
-        lead_id || '-' || cast(row_number() over (partition by lead_id order by event_order) as varchar)
-            as stage_interval_id,
         lead_id,
         cycle_number,
         stage,
-        row_number() over (partition by lead_id order by event_order) as stage_sequence,
         case
             when is_initial then least(event_at, coalesce(next_interval_from, event_at))
             else event_at
         end as valid_from,
         next_interval_from as valid_to,
         next_interval_from is null as is_current,
+        lead_id || '-' || cast(stage_sequence as varchar) as stage_interval_id,
+        stage_sequence,
         is_inferred
-    from intervals
+    from numbered
 
 )
 
