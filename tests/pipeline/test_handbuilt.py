@@ -346,3 +346,15 @@ def test_sla_breaches_on_the_owners_working_hours(run) -> None:  # type: ignore[
     # L03 hand raise 05:30 EDT Mon Mar 10: 1 working hour -> 10:00 EDT (14:00Z); never touched:
     # 7h on Mar 10 + 37 working days to Apr 30 x 8h = 303 working hours late
     assert rows[("00QL03-1", "first_touch")] == ("open", ts("2025-03-10 14:00"), None, 303.0)
+
+
+def test_unmapped_picklist_values_are_counted_not_dropped(run) -> None:  # type: ignore[no-untyped-def]
+    rows = query(
+        run["database"],
+        "select seed, picklist, picklist_value, rows_affected, leads_affected from audit.unmapped_values order by 1, 2",
+    )
+    assert rows == [
+        ("channel_map", "campaign_type", "Podcast", 1, None),  # campaign 701C6: channel other
+        ("channel_map", "lead_source", "Podcast", 1, 1),  # L12: channel other
+        ("lead_status_map", "status", "Marketing Qualified - Legacy", 1, 1),  # L12: stage unmapped
+    ]
