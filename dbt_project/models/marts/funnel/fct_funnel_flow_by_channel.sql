@@ -29,6 +29,19 @@ channel_spend as (
 
 ),
 
+{#- each cycle stage: (stage, the time it was entered, which cycles entered it, amount) -#}
+{%- set cycle_stages = [
+    ("case when entry_lane = 'fast_lane' then 'fast_lane_mql' else 'mql' end", "mql_at", "true", "0"),
+    ("'sal'", "sal_at", "sales_decision = 'accepted'", "0"),
+    ("'rejected'", "rejected_at", "outcome = 'rejected'", "0"),
+    ("'recycled'", "recycled_at", "outcome = 'recycled'", "0"),
+    ("'disqualified'", "disqualified_at", "outcome = 'disqualified'", "0"),
+    ("'sql'", "sql_at", "sql_at is not null", "0"),
+    ("'opportunity'", "coalesce(opportunity_created_at, sql_at)", "opportunity_id is not null", "amount"),
+    ("'won'", "won_at", "outcome = 'won'", "amount"),
+    ("'lost'", "lost_at", "outcome = 'lost'", "0"),
+] %}
+
 entries as (
 
     select
@@ -37,95 +50,18 @@ entries as (
         'lead' as stage,
         cast(0 as double) as amount
     from leads
+    {%- for stage, entered_at, condition, amount in cycle_stages %}
 
-    union all
+        union all
 
-    select
-        channel,
-        {{ funnel_month('mql_at') }} as period_month,
-        case when entry_lane = 'fast_lane' then 'fast_lane_mql' else 'mql' end as stage,
-        cast(0 as double) as amount
-    from cycles
-
-    union all
-
-    select
-        channel,
-        {{ funnel_month('sal_at') }} as period_month,
-        'sal' as stage,
-        cast(0 as double) as amount
-    from cycles
-    where sales_decision = 'accepted'
-
-    union all
-
-    select
-        channel,
-        {{ funnel_month('rejected_at') }} as period_month,
-        'rejected' as stage,
-        cast(0 as double) as amount
-    from cycles
-    where outcome = 'rejected'
-
-    union all
-
-    select
-        channel,
-        {{ funnel_month('recycled_at') }} as period_month,
-        'recycled' as stage,
-        cast(0 as double) as amount
-    from cycles
-    where outcome = 'recycled'
-
-    union all
-
-    select
-        channel,
-        {{ funnel_month('disqualified_at') }} as period_month,
-        'disqualified' as stage,
-        cast(0 as double) as amount
-    from cycles
-    where outcome = 'disqualified'
-
-    union all
-
-    select
-        channel,
-        {{ funnel_month('sql_at') }} as period_month,
-        'sql' as stage,
-        cast(0 as double) as amount
-    from cycles
-    where sql_at is not null
-
-    union all
-
-    select
-        channel,
-        {{ funnel_month('coalesce(opportunity_created_at, sql_at)') }} as period_month,
-        'opportunity' as stage,
-        amount
-    from cycles
-    where opportunity_id is not null
-
-    union all
-
-    select
-        channel,
-        {{ funnel_month('won_at') }} as period_month,
-        'won' as stage,
-        amount
-    from cycles
-    where outcome = 'won'
-
-    union all
-
-    select
-        channel,
-        {{ funnel_month('lost_at') }} as period_month,
-        'lost' as stage,
-        cast(0 as double) as amount
-    from cycles
-    where outcome = 'lost'
+        select
+            channel,
+            {{ funnel_month(entered_at) }} as period_month,
+            {{ stage }} as stage,
+            cast({{ amount }} as double) as amount
+        from cycles
+        where {{ condition }}
+    {%- endfor %}
 
 ),
 
