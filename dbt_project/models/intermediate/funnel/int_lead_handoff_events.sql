@@ -9,7 +9,9 @@
 
     event_role: `opener` (stage mql), `closer` (rejected, recycled, disqualified,
     won, lost) or `neutral`. Events are ordered by time as the source recorded
-    them, the initial status first, same-instant events by funnel order.
+    them, the initial status first, same-instant events by funnel order; a hand
+    raise and an MQL status change at the same instant put the hand raise first (the
+    form fill is what made the MAP set the status), so the cycle is fast_lane.
 -#}
 with
 
@@ -155,6 +157,7 @@ sequenced as (
                 event_kind <> 'initial_status',
                 event_at,
                 {{ stage_order('stage') }},
+                event_kind <> 'hand_raise',
                 event_id
         ) as event_sequence
     from all_events

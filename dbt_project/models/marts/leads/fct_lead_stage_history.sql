@@ -19,6 +19,9 @@ events as (
         false as is_inferred,
         event_id
     from {{ ref('int_lead_cycle_events') }}
+    -- a fast-lane form fill is a stage change only when it opens a cycle: a lead
+    -- already in a cycle keeps the CRM status it has
+    where event_kind <> 'hand_raise' or is_cycle_start
 
 ),
 
