@@ -1,8 +1,9 @@
 {#-
     Fast-lane hand raises: Marketo form fills of a form in the fast_lane_forms seed
     (demo request, contact sales, pricing inquiry), joined to the live Salesforce
-    lead through raw_marketo.lead.sfdc_lead_id. Activities of merged-away Marketo
-    leads already point to the survivor (staging).
+    lead through raw_marketo.lead.sfdc_lead_id (int_marketo_lead_crm_links, which
+    follows Salesforce merges). Activities of merged-away Marketo leads already point
+    to the survivor (staging).
 -#}
 with
 
@@ -21,19 +22,12 @@ fast_lane_forms as (
 
 ),
 
-marketo_leads as (
+crm_links as (
 
     select
         marketo_lead_id,
-        sfdc_lead_id
-    from {{ ref('stg_marketo__lead') }}
-    where sfdc_lead_id is not null
-
-),
-
-crm_leads as (
-
-    select lead_id from {{ ref('stg_salesforce__lead') }}
+        lead_id
+    from {{ ref('int_marketo_lead_crm_links') }}
 
 ),
 
@@ -41,7 +35,7 @@ hand_raises as (
 
     select
         'form:' || cast(form_fills.activity_id as varchar) as hand_raise_id,
-        crm_leads.lead_id,
+        crm_links.lead_id,
         form_fills.activity_at as hand_raised_at,
         form_fills.primary_attribute_value as form_name,
         fast_lane_forms.hand_raise_type,
@@ -50,10 +44,8 @@ hand_raises as (
     from form_fills
     inner join fast_lane_forms
         on lower(form_fills.primary_attribute_value) = fast_lane_forms.form_key
-    inner join marketo_leads
-        on form_fills.marketo_lead_id = marketo_leads.marketo_lead_id
-    inner join crm_leads
-        on marketo_leads.sfdc_lead_id = crm_leads.lead_id
+    inner join crm_links
+        on form_fills.marketo_lead_id = crm_links.marketo_lead_id
 
 )
 

@@ -5,7 +5,7 @@
 
     * The person: activities of merged-away Marketo leads count for the survivor
       (stg_marketo__lead_merge_map); the survivor links to a live CRM lead through
-      sfdc_lead_id and to a live contact through sfdc_contact_id, else through the
+      sfdc_lead_id (int_marketo_lead_crm_links, which follows Salesforce merges) and to a live contact through sfdc_contact_id, else through the
       converted contact of its lead. People linked to neither are not scored.
     * Points: seeds/activity_points.csv per activity_kind, times quantity (attended
       minutes for webinars, capped at webinar_attended_max_points); kinds without a
@@ -69,9 +69,17 @@ marketo_leads as (
 
     select
         marketo_lead_id,
-        sfdc_lead_id,
         sfdc_contact_id
     from {{ ref('stg_marketo__lead') }}
+
+),
+
+crm_links as (
+
+    select
+        marketo_lead_id,
+        lead_id
+    from {{ ref('int_marketo_lead_crm_links') }}
 
 ),
 
@@ -98,8 +106,10 @@ people as (
         crm_leads.lead_id,
         coalesce(direct_contacts.contact_id, converted_contacts.contact_id) as contact_id
     from marketo_leads
+    left join crm_links
+        on marketo_leads.marketo_lead_id = crm_links.marketo_lead_id
     left join crm_leads
-        on marketo_leads.sfdc_lead_id = crm_leads.lead_id
+        on crm_links.lead_id = crm_leads.lead_id
     left join contacts as direct_contacts
         on marketo_leads.sfdc_contact_id = direct_contacts.contact_id
     left join contacts as converted_contacts
