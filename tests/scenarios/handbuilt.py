@@ -319,13 +319,14 @@ def build_rows() -> dict[tuple[str, str], list[dict[str, Any]]]:
             "_fivetran_deleted": False,
             "_fivetran_synced": SYNC,
         },
-        # the loser of the merge into 11: its form fill counts for lead 11
+        # the loser of the merge into 11: its form fill counts for lead 11. The
+        # connector flags merge losers as deleted, as Marketo removes them: merged wins.
         {
             "id": 12,
             "email": "ann@acme-00ql11.com",
             "sfdc_lead_id": None,
             "created_at": ts("2025-03-12 08:30:00"),
-            "_fivetran_deleted": False,
+            "_fivetran_deleted": True,
             "_fivetran_synced": SYNC,
         },
     ]

@@ -5,8 +5,9 @@
       staged       the latest sync of a usable row
       duplicate    an older sync of the same key (the latest `_fivetran_synced` wins;
                    ties are broken by a hash of the row, so the choice is stable)
+      merged       a merged-away record (merged_condition); it wins over a soft
+                   delete, because connectors delete merge losers (Marketo does)
       deleted      a soft delete (deleted_condition)
-      merged       a merged-away record (merged_condition)
       quarantined  unusable: null key, null required column, a value that did not
                    cast to the declared type, or an event time after the run's as-of
 
@@ -124,11 +125,11 @@ classified as (
         case
             when {{ key_is_null }} then 'null_key'
             when _version_rank > 1 then null
-            {%- if deleted_condition %}
-            when coalesce({{ deleted_condition }}, false) then null
-            {%- endif %}
             {%- if merged_condition %}
             when coalesce({{ merged_condition }}, false) then null
+            {%- endif %}
+            {%- if deleted_condition %}
+            when coalesce({{ deleted_condition }}, false) then null
             {%- endif %}
             {%- for column in required_columns %}
             when {{ column }} is null then 'null_required:{{ column }}'
@@ -147,11 +148,11 @@ select
     case
         when _quarantine_reason is not null then 'quarantined'
         when _version_rank > 1 then 'duplicate'
-        {%- if deleted_condition %}
-        when coalesce({{ deleted_condition }}, false) then 'deleted'
-        {%- endif %}
         {%- if merged_condition %}
         when coalesce({{ merged_condition }}, false) then 'merged'
+        {%- endif %}
+        {%- if deleted_condition %}
+        when coalesce({{ deleted_condition }}, false) then 'deleted'
         {%- endif %}
         else 'staged'
     end as _disposition
