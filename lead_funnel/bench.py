@@ -381,6 +381,8 @@ def write_report(rows: list[dict[str, Any]], parse: dict[str, float], output: Pa
         "",
         "Reproduce: `make bench` (or `lead-funnel bench --sizes 10000,100000,1000000`).",
         "",
+        "What dominates, what was changed and why two targets are missed: [ANALYSIS.md](ANALYSIS.md).",
+        "",
     ]
     lines += ["## Machine", "", *[f"- {k}: {v}" for k, v in info.items()], ""]
     lines += ["## Targets", "", "| target | goal | measured | met |", "|---|---|---|---|"]
