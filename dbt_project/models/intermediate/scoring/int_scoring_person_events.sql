@@ -5,8 +5,9 @@
 
     * The person: activities of merged-away Marketo leads count for the survivor
       (stg_marketo__lead_merge_map); the survivor links to a live CRM lead through
-      sfdc_lead_id (int_marketo_lead_crm_links, which follows Salesforce merges) and to a live contact through sfdc_contact_id, else through the
-      converted contact of its lead. People linked to neither are not scored.
+      sfdc_lead_id (int_marketo_lead_crm_links, which follows Salesforce merges)
+      and to a live contact through sfdc_contact_id, else through the converted
+      contact of its lead. People linked to neither are not scored.
     * Points: seeds/activity_points.csv per activity_kind, times quantity (attended
       minutes for webinars, capped at webinar_attended_max_points); kinds without a
       points row (a lone email open) or with 0 points score nothing and are left out.
