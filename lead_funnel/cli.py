@@ -86,7 +86,7 @@ def _print_outcome(outcome) -> None:  # type: ignore[no-untyped-def]
         if check.failed_rows and settings is not None:
             print(f"           failing rows kept in {check.failed_rows} of {settings.database}")
     print(f"\nrun {outcome.run_id} as of {outcome.as_of} took {outcome.seconds:.1f}s")
-    if settings is not None:
+    if settings is not None and settings.serve_path.exists():
         print(f"  published (BI reads this, read-only): {settings.serve_path}")
         print(f"  data docs: {settings.data_docs_dir / 'index.html'}")
         print(f"  SLA alerts: {settings.alerts_dir}")
@@ -97,14 +97,17 @@ def _print_outcome(outcome) -> None:  # type: ignore[no-untyped-def]
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from lead_funnel.contract import SCHEMA_ENV
     from lead_funnel.pipeline import run_pipeline
     from lead_funnel.settings import PipelineSettings
 
     settings = PipelineSettings.resolve(args.database, args.serve, args.artifacts)
-    if args.salesforce_schema:
-        os.environ["LEAD_FUNNEL_SALESFORCE_SCHEMA"] = args.salesforce_schema
-    if args.marketo_schema:
-        os.environ["LEAD_FUNNEL_MARKETO_SCHEMA"] = args.marketo_schema
+    for source, schema in (
+        ("salesforce", args.salesforce_schema),
+        ("marketo", args.marketo_schema),
+    ):
+        if schema:
+            os.environ[SCHEMA_ENV[source]] = schema
     try:
         outcome = run_pipeline(
             settings, as_of=args.as_of, full_refresh=args.full_refresh, progress=not args.quiet

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,6 +17,16 @@ SOURCES_FILES = {
     "marketo": DBT_PROJECT_DIR / "models/staging/marketo/_marketo__sources.yml",
 }
 DEFAULT_SCHEMAS = {"salesforce": "raw_salesforce", "marketo": "raw_marketo"}
+# The sources yml reads the schema from these variables (`--salesforce-schema` sets them).
+SCHEMA_ENV = {
+    "salesforce": "LEAD_FUNNEL_SALESFORCE_SCHEMA",
+    "marketo": "LEAD_FUNNEL_MARKETO_SCHEMA",
+}
+
+
+def landed_schema(source: str) -> str:
+    """The schema a run reads `source` from, resolved as the sources yml resolves it."""
+    return os.environ.get(SCHEMA_ENV[source]) or DEFAULT_SCHEMAS[source]
 
 
 @dataclass(frozen=True)

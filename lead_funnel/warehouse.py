@@ -58,3 +58,13 @@ def tables_in_schema(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
         "select table_name from duckdb_tables() where schema_name = ? order by table_name", [schema]
     ).fetchall()
     return [row[0] for row in rows]
+
+
+def schemas_in(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The schemas of the file's own database that hold a table or view."""
+    rows = con.execute(
+        "select distinct schema_name from duckdb_tables() where database_name = current_database() "
+        "union select distinct schema_name from duckdb_views() "
+        "where database_name = current_database() and not internal order by 1"
+    ).fetchall()
+    return [row[0] for row in rows]

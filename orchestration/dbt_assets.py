@@ -5,18 +5,20 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, Failure
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from lead_funnel.contract import landed_schema
 from lead_funnel.dbt_cli import dbt_environment
 from lead_funnel.manifest import MANIFEST_TARGET, ensure_manifest
 from lead_funnel.paths import DBT_PROJECT_DIR
 from lead_funnel.preload import preload
 from lead_funnel.progress import report
 from lead_funnel.settings import BUILD_SCHEMA, META_SCHEMA
-from lead_funnel.warehouse import connect, relation_exists
+from lead_funnel.warehouse import connect, relation_exists, schemas_in
 from orchestration.dbt_build import events_from_run_results, raise_for_failed_nodes, run_build
 from orchestration.resources import WarehouseResource
 from orchestration.run_context import is_full_refresh, run_as_of
@@ -65,6 +67,29 @@ def last_published_as_of(database: str) -> datetime | None:
     return row[0] if row else None
 
 
+def require_crm_leads(database: Path) -> None:
+    """Refuse a warehouse without the CRM's lead table: every funnel starts there.
+
+    Anything else may be missing (an export without Marketo, an org without BANT fields:
+    staging fills typed nulls and audit.source_schema_gaps lists them), but a file without
+    leads is the wrong file or the wrong schema name, and building on it would publish
+    empty marts over the last good ones.
+    """
+    schema = landed_schema("salesforce")
+    with connect(database) as con:
+        if relation_exists(con, schema, "lead"):
+            return
+        present = schemas_in(con)
+    raise Failure(
+        description=(
+            f"{database} has no table {schema}.lead (the CRM's leads, contract section 1), "
+            "so nothing was built or published. Point --database at the file your EL tool "
+            "lands Salesforce in, or name its schema with --salesforce-schema "
+            f"(schemas in the file: {', '.join(present) or 'none'})."
+        )
+    )
+
+
 def needs_full_refresh(context: AssetExecutionContext, database: str, as_of: datetime) -> bool:
     """Asked for, or the as-of went back in time (quarantine of "future" rows must be redone)."""
     if is_full_refresh(context):
@@ -105,6 +130,7 @@ def lead_funnel_dbt_assets(
 ) -> Iterator[Any]:
     """`dbt build` into the warehouse file; the marts land in marts_build for the audit."""
     settings = warehouse.settings()
+    require_crm_leads(settings.database)
     as_of = run_as_of(context)
     full_refresh = needs_full_refresh(context, str(settings.database), as_of)
     env = dbt_environment(settings.database, as_of=as_of, marts_schema=BUILD_SCHEMA)
