@@ -97,9 +97,6 @@ def _collect(result: Any, instance: Any) -> tuple[list[str], list[CheckOutcome],
             raised = event.step_failure_data.user_failure_data  # a dagster.Failure's own words
             if raised is not None and raised.description:
                 message = raised.description.strip()
-                failed_nodes = _metadata_text((raised.metadata or {}).get("failed_nodes"))
-                if failed_nodes:
-                    message += "\n    " + failed_nodes.replace("\n", "\n    ")
             else:
                 message = error.message.strip() if error else "failed"
             cause = error.cause if error else None

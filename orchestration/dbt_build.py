@@ -128,6 +128,7 @@ def raise_for_failed_nodes(run_results_path: Path, log_path: Path) -> None:
             for r in failed
         ]
         raise Failure(
-            description=f"{len(failed)} dbt node(s) failed; nothing is published. Log: {log_path}",
+            description=f"{len(failed)} dbt node(s) failed; nothing is published. Log: {log_path}"
+            + "".join(f"\n    {line}" for line in lines[:50]),
             metadata={"failed_nodes": "\n".join(lines[:50])},
         )
