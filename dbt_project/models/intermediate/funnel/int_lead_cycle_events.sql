@@ -10,12 +10,53 @@
     So the state before an event is the role of the latest non-neutral event before
     it. cycle_number counts the cycle starts so far (0 = before the first handoff);
     is_in_cycle marks the events from a cycle's start through its closer.
+
+    Incremental by lead (macros/funnel/lead_incremental.sql): a run rebuilds the leads
+    whose handoff events changed.
 -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='lead_id',
+        on_schema_change='sync_all_columns',
+        post_hook="{{ delete_gone_leads(ref('int_lead_handoff_events')) }}"
+    )
+}}
+
 with
+
+all_events as (
+
+    select * from {{ ref('int_lead_handoff_events') }}
+
+),
+
+lead_digests as (
+
+    select
+        lead_id,
+        {{ row_digest(['any_value(lead_digest)', code_digest()]) }} as lead_digest
+    from all_events
+    group by lead_id
+
+),
+
+{% if lead_chain_is_incremental() -%}
+leads_to_rebuild as (
+
+    {{ leads_to_rebuild('lead_digests') }}
+
+),
+{%- endif %}
 
 events as (
 
-    select * from {{ ref('int_lead_handoff_events') }}
+    select * exclude (lead_digest)
+    from all_events
+    {%- if lead_chain_is_incremental() %}
+    where lead_id in (select lead_id from leads_to_rebuild)
+    {%- endif %}
 
 ),
 
@@ -54,6 +95,17 @@ numbered as (
         is_cycle_start or coalesce(state_before = 'opener', false) as is_in_cycle
     from flagged
 
+),
+
+final as (
+
+    select
+        numbered.*,
+        lead_digests.lead_digest
+    from numbered
+    inner join lead_digests
+        on numbered.lead_id = lead_digests.lead_id
+
 )
 
-select * from numbered
+select * from final

@@ -12,22 +12,35 @@
     them, the initial status first, same-instant events by funnel order; a hand
     raise and an MQL status change at the same instant put the hand raise first (the
     form fill is what made the MAP set the status), so the cycle is fast_lane.
+
+    Incremental by lead (macros/funnel/lead_incremental.sql): a run rebuilds the leads
+    whose status changes, hand raises, conversion or opportunity changed.
 -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='lead_id',
+        on_schema_change='sync_all_columns',
+        post_hook="{{ delete_gone_leads(ref('int_lead_status_changes')) }}"
+    )
+}}
+
 with
 
-status_changes as (
+all_status_changes as (
 
     select * from {{ ref('int_lead_status_changes') }}
 
 ),
 
-hand_raises as (
+all_hand_raises as (
 
     select * from {{ ref('int_fast_lane_hand_raises') }}
 
 ),
 
-leads as (
+all_leads as (
 
     select
         lead_id,
@@ -40,6 +53,88 @@ leads as (
 opportunities as (
 
     select * from {{ ref('int_opportunity_outcomes') }}
+
+),
+
+status_digests as (
+
+    select
+        lead_id,
+        any_value(lead_digest) as status_digest
+    from all_status_changes
+    group by lead_id
+
+),
+
+hand_raise_digests as (
+
+    select
+        lead_id,
+        {{ set_digest(['hand_raise_id', 'hand_raised_at', 'form_name']) }} as hand_raise_digest
+    from all_hand_raises
+    group by lead_id
+
+),
+
+lead_digests as (
+
+    select
+        status_digests.lead_id,
+        {{ row_digest([
+            'status_digests.status_digest',
+            'coalesce(hand_raise_digests.hand_raise_digest, 0)',
+            'all_leads.converted_opportunity_id',
+            'all_leads.converted_date',
+            'opportunities.created_at',
+            'opportunities.won_at',
+            'opportunities.lost_at',
+            code_digest(),
+        ]) }} as lead_digest
+    from status_digests
+    inner join all_leads
+        on status_digests.lead_id = all_leads.lead_id
+    left join hand_raise_digests
+        on status_digests.lead_id = hand_raise_digests.lead_id
+    left join opportunities
+        on all_leads.converted_opportunity_id = opportunities.opportunity_id
+
+),
+
+{% if lead_chain_is_incremental() -%}
+leads_to_rebuild as (
+
+    {{ leads_to_rebuild('lead_digests') }}
+
+),
+{%- endif %}
+
+status_changes as (
+
+    select *
+    from all_status_changes
+    {%- if lead_chain_is_incremental() %}
+    where lead_id in (select lead_id from leads_to_rebuild)
+    {%- endif %}
+
+),
+
+hand_raises as (
+
+    select *
+    from all_hand_raises
+    {%- if lead_chain_is_incremental() %}
+    where lead_id in (select lead_id from leads_to_rebuild)
+    {%- endif %}
+
+),
+
+leads as (
+
+    select *
+    from all_leads
+    {%- if lead_chain_is_incremental() %}
+    where lead_id in (select lead_id from leads_to_rebuild)
+    {%- endif %}
 
 ),
 
@@ -162,6 +257,17 @@ sequenced as (
         ) as event_sequence
     from all_events
 
+),
+
+final as (
+
+    select
+        sequenced.*,
+        lead_digests.lead_digest
+    from sequenced
+    inner join lead_digests
+        on sequenced.lead_id = lead_digests.lead_id
+
 )
 
-select * from sequenced
+select * from final

@@ -12,10 +12,24 @@
       (counted in audit.unmapped_values); they never open or close a cycle.
     * is_integration_change: made by a user whose role is in integration_user_roles
       (the MAP sync user): an MQL it makes is the score lane.
+
+    Incremental by lead (macros/funnel/lead_incremental.sql): a run rebuilds the leads
+    whose lead row or Status history changed, and every lead when the status map, the
+    integration users or this model's code changed.
 -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='lead_id',
+        on_schema_change='sync_all_columns',
+        post_hook="{{ delete_gone_leads(ref('stg_salesforce__lead')) }}"
+    )
+}}
+
 with
 
-leads as (
+all_leads as (
 
     select
         lead_id,
@@ -25,7 +39,7 @@ leads as (
 
 ),
 
-status_history as (
+all_status_history as (
 
     select
         history.lead_history_id,
@@ -36,7 +50,7 @@ status_history as (
         history.new_value,
         leads.created_at as lead_created_at
     from {{ ref('stg_salesforce__lead_history') }} as history
-    inner join leads
+    inner join all_leads as leads
         on history.lead_id = leads.lead_id
     where history.field_key = 'status'
 
@@ -60,6 +74,73 @@ integration_users as (
     where roles.role_key in (
             select {{ picklist_key('role_name') }} from {{ ref('integration_user_roles') }}
         )
+
+),
+
+rules_digest as (
+
+    select
+        {{ row_digest([
+            "(select " ~ set_digest(['status_key', 'stage']) ~ " from status_map)",
+            "(select " ~ set_digest(['user_id']) ~ " from integration_users)",
+            code_digest(),
+        ]) }} as rules_digest
+
+),
+
+history_digests as (
+
+    select
+        lead_id,
+        {{ set_digest(['lead_history_id', 'changed_at', 'changed_by_user_id', 'old_value', 'new_value']) }}
+            as history_digest
+    from all_status_history
+    group by lead_id
+
+),
+
+lead_digests as (
+
+    select
+        all_leads.lead_id,
+        {{ row_digest([
+            'all_leads.created_at',
+            'all_leads.status',
+            'coalesce(history_digests.history_digest, 0)',
+            'rules_digest.rules_digest',
+        ]) }} as lead_digest
+    from all_leads
+    cross join rules_digest
+    left join history_digests
+        on all_leads.lead_id = history_digests.lead_id
+
+),
+
+{% if lead_chain_is_incremental() -%}
+leads_to_rebuild as (
+
+    {{ leads_to_rebuild('lead_digests') }}
+
+),
+{%- endif %}
+
+leads as (
+
+    select *
+    from all_leads
+    {%- if lead_chain_is_incremental() %}
+    where lead_id in (select lead_id from leads_to_rebuild)
+    {%- endif %}
+
+),
+
+status_history as (
+
+    select *
+    from all_status_history
+    {%- if lead_chain_is_incremental() %}
+    where lead_id in (select lead_id from leads_to_rebuild)
+    {%- endif %}
 
 ),
 
@@ -140,8 +221,11 @@ mapped as (
         all_changes.change_source,
         all_changes.history_sequence,
         all_changes.is_before_lead_creation,
-        all_changes.breaks_status_chain
+        all_changes.breaks_status_chain,
+        lead_digests.lead_digest
     from all_changes
+    inner join lead_digests
+        on all_changes.lead_id = lead_digests.lead_id
     left join status_map
         on lower(all_changes.status) = status_map.status_key
     left join integration_users

@@ -1,113 +1,12 @@
 {#-
     Every stage a live lead passed through, one row per interval (contract section 3).
-    Consecutive events at the same stage are one interval; valid_to is the start of
-    the next interval (null while current). Stages a cycle skipped are inferred at
-    the time of the later stage as zero-length intervals (is_inferred), so the
-    history and the cycle counts agree. cycle_number is the lead's latest cycle at
-    valid_from (0 before its first handoff).
+    The intervals are built, incrementally by lead, in int_lead_stage_intervals.
 -#}
 with
 
-events as (
-
-    select
-        lead_id,
-        event_at,
-        stage,
-        cycle_number,
-        event_kind = 'initial_status' as is_initial,
-        false as is_inferred,
-        event_id
-    from {{ ref('int_lead_cycle_events') }}
-    -- a fast-lane form fill is a stage change only when it opens a cycle: a lead
-    -- already in a cycle keeps the CRM status it has
-    where event_kind <> 'hand_raise' or is_cycle_start
-
-),
-
-cycles as (
-
-    select * from {{ ref('int_lead_cycles') }}
-
-),
-
-inferred_stages as (
-
-    select
-        lead_id,
-        sal_at as event_at,
-        'sal' as stage,
-        cycle_number,
-        false as is_initial,
-        true as is_inferred,
-        'inferred_sal:' || cycle_id as event_id
-    from cycles
-    where is_sal_inferred
-
-    union all
-
-    select
-        lead_id,
-        sql_at as event_at,
-        'sql' as stage,
-        cycle_number,
-        false as is_initial,
-        true as is_inferred,
-        'inferred_sql:' || cycle_id as event_id
-    from cycles
-    where is_sql_inferred
-
-),
-
-all_stage_events as (
-
-    select * from events
-    union all
-    select * from inferred_stages
-
-),
-
-ordered as (
-
-    select
-        *,
-        row_number() over (
-            partition by lead_id
-            order by not is_initial, event_at, {{ stage_order('stage') }}, event_id
-        ) as event_order
-    from all_stage_events
-
-),
-
-island_starts as (
-
-    select
-        *,
-        coalesce(
-            stage is distinct from lag(stage) over (partition by lead_id order by event_order)
-            or is_inferred is distinct from lag(is_inferred) over (partition by lead_id order by event_order),
-            true
-        ) as starts_interval
-    from ordered
-
-),
-
 intervals as (
 
-    select
-        *,
-        lead(event_at) over (partition by lead_id order by event_order) as next_interval_from
-    from island_starts
-    where starts_interval
-
-),
-
-numbered as (
-
-    select
-        *,
-        row_number() over (partition by lead_id order by event_order) as stage_sequence
-    from intervals
+    select * from {{ ref('int_lead_stage_intervals') }}
 
 ),
 
@@ -117,16 +16,13 @@ final as (
         lead_id,
         cycle_number,
         stage,
-        case
-            when is_initial then least(event_at, coalesce(next_interval_from, event_at))
-            else event_at
-        end as valid_from,
-        next_interval_from as valid_to,
-        next_interval_from is null as is_current,
-        lead_id || '-' || cast(stage_sequence as varchar) as stage_interval_id,
+        valid_from,
+        valid_to,
+        is_current,
+        stage_interval_id,
         stage_sequence,
         is_inferred
-    from numbered
+    from intervals
 
 )
 
