@@ -1,7 +1,8 @@
 -- Every raw row of marketo.lead, classified:
 -- see macros/staging/classify_raw_rows.sql.
 -- A lead is deleted when the connector flags it or a delete_lead activity names it,
--- and merged when a merge_leads activity lists it among the losing ids.
+-- and merged when a merge_leads activity lists it among the losing ids. A table, not
+-- incremental: such an activity changes a row that was not synced again.
 {{ config(materialized='table') }}
 
 {%- set deleted_leads = ref('stg_marketo__activity_delete_lead') -%}

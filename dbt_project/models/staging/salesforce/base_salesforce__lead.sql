@@ -1,6 +1,13 @@
 -- Every raw row of salesforce.lead, classified:
 -- see macros/staging/classify_raw_rows.sql.
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='_dedupe_key',
+        on_schema_change='sync_all_columns'
+    )
+}}
 
 {{
     classify_raw_rows(
