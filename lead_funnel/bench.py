@@ -5,7 +5,8 @@ whole process tree sampled:
 
 * generation of the raw data;
 * the floor: one DuckDB pass that reads every raw table once (every column of every row)
-  and groups all activities by lead — the least work any implementation must do;
+  and groups all activities by lead — the least work any implementation must do (the
+  fastest of three passes);
 * a full `lead-funnel run`, broken down into phases (start-up, dbt parse, staging,
   intermediate, marts, scoring, dbt tests, SLA, checks, publication);
 * an incremental nightly `lead-funnel run` after `generate --append-days 1`.
@@ -108,7 +109,15 @@ FLOOR_ACTIVITY_TABLES = (
 )  # fmt: skip
 
 
-def floor_pass(database: Path) -> float:
+FLOOR_REPEATS = 3
+
+
+def floor_pass(database: Path, repeats: int = FLOOR_REPEATS) -> float:
+    """The fastest of `repeats` passes: a single pass varies by ±25 % on a 2-core machine."""
+    return min(_one_floor_pass(database) for _ in range(repeats))
+
+
+def _one_floor_pass(database: Path) -> float:
     """Read every raw table once (hashing every column of every row) and group activities by lead."""
     import duckdb
 
