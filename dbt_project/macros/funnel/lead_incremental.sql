@@ -19,14 +19,27 @@
     (each of these has at least the lead's initial status row).
 -#}
 
+{% macro lead_chain_config(live_leads_model) -%}
+    {#- The config every lead-chain model shares; live_leads_model holds the live leads
+        (the model's lead-level input), whose absence drops a lead here. -#}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='lead_id',
+        on_schema_change='sync_all_columns',
+        post_hook="{{ delete_gone_leads(ref('" ~ live_leads_model ~ "')) }}"
+    ) }}
+{%- endmacro %}
+
+
 {% macro lead_chain_is_incremental() -%}
     {#- In a unit test `this` is not a relation: only a model that exists can be incremental;
-        a table stored before lead_digest existed is rebuilt whole (once). -#}
+        a table stored before lead_digest existed is rebuilt whole (once). A model calls
+        this once and passes the answer on (it asks the catalog). -#}
     {%- if model.resource_type == 'unit_test' or not is_incremental() or not execute -%}
         {{- return(false) -}}
     {%- endif -%}
-    {%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
-    {{- return('lead_digest' in stored_columns) -}}
+    {{- return(relation_has_column(this, 'lead_digest')) -}}
 {%- endmacro %}
 
 
@@ -64,8 +77,12 @@
 {%- endmacro %}
 
 
-{% macro leads_to_rebuild(current_digests) -%}
-    {#- Live leads whose current digest is not among the stored ones. -#}
+{% macro leads_to_rebuild(current_digests, incremental) -%}
+    {#- The CTE leads_to_rebuild (with its trailing comma) on an incremental run: live
+        leads whose current digest is not among the stored ones. Nothing otherwise. -#}
+    {%- if incremental %}
+leads_to_rebuild as (
+
     select current_digests.lead_id
     from {{ current_digests }} as current_digests
     where not exists (
@@ -74,6 +91,17 @@
         where stored.lead_id = current_digests.lead_id
             and stored.lead_digest = current_digests.lead_digest
     )
+
+),
+    {%- endif %}
+{%- endmacro %}
+
+
+{% macro only_leads_to_rebuild(incremental, keyword='where') -%}
+    {#- The filter that keeps an input to the leads being rebuilt (incremental runs only). -#}
+    {%- if incremental %}
+    {{ keyword }} lead_id in (select lead_id from leads_to_rebuild)
+    {%- endif %}
 {%- endmacro %}
 
 

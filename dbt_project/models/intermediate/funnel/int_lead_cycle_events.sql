@@ -14,15 +14,8 @@
     Incremental by lead (macros/funnel/lead_incremental.sql): a run rebuilds the leads
     whose handoff events changed.
 -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='lead_id',
-        on_schema_change='sync_all_columns',
-        post_hook="{{ delete_gone_leads(ref('int_lead_handoff_events')) }}"
-    )
-}}
+{{ lead_chain_config(live_leads_model='int_lead_handoff_events') }}
+{%- set incremental = lead_chain_is_incremental() %}
 
 with
 
@@ -42,21 +35,13 @@ lead_digests as (
 
 ),
 
-{% if lead_chain_is_incremental() -%}
-leads_to_rebuild as (
-
-    {{ leads_to_rebuild('lead_digests') }}
-
-),
-{%- endif %}
+{{ leads_to_rebuild('lead_digests', incremental) }}
 
 events as (
 
     select * exclude (lead_digest)
     from all_events
-    {%- if lead_chain_is_incremental() %}
-    where lead_id in (select lead_id from leads_to_rebuild)
-    {%- endif %}
+    {{- only_leads_to_rebuild(incremental) }}
 
 ),
 

@@ -16,15 +16,8 @@
     Incremental by lead (macros/funnel/lead_incremental.sql): a run rebuilds the leads
     whose status changes, hand raises, conversion or opportunity changed.
 -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='lead_id',
-        on_schema_change='sync_all_columns',
-        post_hook="{{ delete_gone_leads(ref('int_lead_status_changes')) }}"
-    )
-}}
+{{ lead_chain_config(live_leads_model='int_lead_status_changes') }}
+{%- set incremental = lead_chain_is_incremental() %}
 
 with
 
@@ -100,21 +93,13 @@ lead_digests as (
 
 ),
 
-{% if lead_chain_is_incremental() -%}
-leads_to_rebuild as (
-
-    {{ leads_to_rebuild('lead_digests') }}
-
-),
-{%- endif %}
+{{ leads_to_rebuild('lead_digests', incremental) }}
 
 status_changes as (
 
     select *
     from all_status_changes
-    {%- if lead_chain_is_incremental() %}
-    where lead_id in (select lead_id from leads_to_rebuild)
-    {%- endif %}
+    {{- only_leads_to_rebuild(incremental) }}
 
 ),
 
@@ -122,9 +107,7 @@ hand_raises as (
 
     select *
     from all_hand_raises
-    {%- if lead_chain_is_incremental() %}
-    where lead_id in (select lead_id from leads_to_rebuild)
-    {%- endif %}
+    {{- only_leads_to_rebuild(incremental) }}
 
 ),
 
@@ -132,9 +115,7 @@ leads as (
 
     select *
     from all_leads
-    {%- if lead_chain_is_incremental() %}
-    where lead_id in (select lead_id from leads_to_rebuild)
-    {%- endif %}
+    {{- only_leads_to_rebuild(incremental) }}
 
 ),
 

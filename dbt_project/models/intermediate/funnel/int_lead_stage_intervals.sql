@@ -9,15 +9,8 @@
     Incremental by lead (macros/funnel/lead_incremental.sql): a run rebuilds the leads
     whose cycle events or cycles changed.
 -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='lead_id',
-        on_schema_change='sync_all_columns',
-        post_hook="{{ delete_gone_leads(ref('int_lead_cycle_events')) }}"
-    )
-}}
+{{ lead_chain_config(live_leads_model='int_lead_cycle_events') }}
+{%- set incremental = lead_chain_is_incremental() %}
 
 with
 
@@ -60,13 +53,7 @@ lead_digests as (
 
 ),
 
-{% if lead_chain_is_incremental() -%}
-leads_to_rebuild as (
-
-    {{ leads_to_rebuild('lead_digests') }}
-
-),
-{%- endif %}
+{{ leads_to_rebuild('lead_digests', incremental) }}
 
 events as (
 
@@ -82,9 +69,7 @@ events as (
     -- a fast-lane form fill is a stage change only when it opens a cycle: a lead
     -- already in a cycle keeps the CRM status it has
     where (event_kind <> 'hand_raise' or is_cycle_start)
-    {%- if lead_chain_is_incremental() %}
-        and lead_id in (select lead_id from leads_to_rebuild)
-    {%- endif %}
+    {{- only_leads_to_rebuild(incremental, 'and') }}
 
 ),
 
@@ -92,9 +77,7 @@ cycles as (
 
     select *
     from all_cycles
-    {%- if lead_chain_is_incremental() %}
-    where lead_id in (select lead_id from leads_to_rebuild)
-    {%- endif %}
+    {{- only_leads_to_rebuild(incremental) }}
 
 ),
 

@@ -17,15 +17,8 @@
     whose lead row or Status history changed, and every lead when the status map, the
     integration users or this model's code changed.
 -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='lead_id',
-        on_schema_change='sync_all_columns',
-        post_hook="{{ delete_gone_leads(ref('stg_salesforce__lead')) }}"
-    )
-}}
+{{ lead_chain_config(live_leads_model='stg_salesforce__lead') }}
+{%- set incremental = lead_chain_is_incremental() %}
 
 with
 
@@ -116,21 +109,13 @@ lead_digests as (
 
 ),
 
-{% if lead_chain_is_incremental() -%}
-leads_to_rebuild as (
-
-    {{ leads_to_rebuild('lead_digests') }}
-
-),
-{%- endif %}
+{{ leads_to_rebuild('lead_digests', incremental) }}
 
 leads as (
 
     select *
     from all_leads
-    {%- if lead_chain_is_incremental() %}
-    where lead_id in (select lead_id from leads_to_rebuild)
-    {%- endif %}
+    {{- only_leads_to_rebuild(incremental) }}
 
 ),
 
@@ -138,9 +123,7 @@ status_history as (
 
     select *
     from all_status_history
-    {%- if lead_chain_is_incremental() %}
-    where lead_id in (select lead_id from leads_to_rebuild)
-    {%- endif %}
+    {{- only_leads_to_rebuild(incremental) }}
 
 ),
 

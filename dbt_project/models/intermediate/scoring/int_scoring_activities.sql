@@ -64,8 +64,7 @@
 
 {%- set incremental_batch = false -%}
 {%- if is_incremental() and execute -%}
-    {%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
-    {%- if 'rules_fingerprint' in stored_columns -%}
+    {%- if relation_has_column(this, 'rules_fingerprint') -%}
         {%- set stored = run_query('select rules_fingerprint from ' ~ this ~ ' limit 1') -%}
         {%- set current = run_query(rules_fingerprint_sql) -%}
         {%- if stored.rows | length > 0 and stored.rows[0][0] == current.rows[0][0] -%}
