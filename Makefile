@@ -37,7 +37,8 @@ test: setup
 lint: setup
 	$(BIN)/ruff check lead_funnel orchestration data_quality tests
 	$(BIN)/ruff format --check lead_funnel orchestration data_quality tests
-	cd dbt_project && ../$(BIN)/sqlfluff lint models
+	# the dbt templater opens a warehouse: lint against a throwaway one, as the tests do
+	cd dbt_project && LEAD_FUNNEL_DATABASE=$$(mktemp -d)/lint.duckdb ../$(BIN)/sqlfluff lint models
 
 ui: setup
 	$(BIN)/lead-funnel ui --database $(DATABASE)

@@ -1,8 +1,8 @@
 {#-
     What a live lead is, as of now: channel (lead_source through the channel seed,
     `other` when unmapped), persona and seniority (title rules), employee and
-    revenue bands, email-domain flags, and its account: the converted account,
-    else the account whose website domain is the lead's (non-personal) email domain.
+    revenue bands, email-domain flags, and its CRM account (int_account_people: the
+    converted account, else the account holding the lead's company email domain).
 -#}
 with
 
@@ -49,14 +49,13 @@ domain_rules as (
 
 ),
 
-accounts_by_domain as (
+lead_accounts as (
 
     select
-        website_domain,
-        arg_min(account_id, created_at) as account_id
-    from {{ ref('stg_salesforce__account') }}
-    where website_domain is not null
-    group by website_domain
+        person_id as lead_id,
+        crm_account_id
+    from {{ ref('int_account_people') }}
+    where person_type = 'lead'
 
 ),
 
@@ -84,10 +83,7 @@ final as (
         leads.annual_revenue,
         coalesce(revenue_bands.revenue_band, 'unknown') as revenue_band,
         leads.country,
-        coalesce(
-            leads.converted_account_id,
-            case when coalesce(domain_rules.rule_type, '') <> 'personal' then accounts_by_domain.account_id end
-        ) as account_id,
+        lead_accounts.crm_account_id as account_id,
         leads.is_converted,
         leads.converted_opportunity_id,
         leads.rejection_reason as current_rejection_reason,
@@ -108,8 +104,8 @@ final as (
             and (revenue_bands.max_revenue is null or leads.annual_revenue < revenue_bands.max_revenue)
     left join domain_rules
         on leads.email_domain = domain_rules.email_domain
-    left join accounts_by_domain
-        on leads.email_domain = accounts_by_domain.website_domain
+    left join lead_accounts
+        on leads.lead_id = lead_accounts.lead_id
 
 )
 

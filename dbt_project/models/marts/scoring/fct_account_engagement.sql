@@ -3,17 +3,13 @@
     every company email domain whose people no CRM account claims
     (account_id 'domain:<domain>', is_crm_account false).
 
-    * People: the CRM contacts, and the live leads that did not convert into a live
-      contact (a converted lead is its contact). A contact belongs to its account; a
-      lead to its account in int_lead_attributes (converted account, else the CRM
-      account whose website domain is the lead's email domain), else to its company
-      domain. Personal and competitor email domains make no account.
-    * Department: the persona of the person's title (title rules), else of a
-      contact's department field; people whose department is unknown or who are
-      students or consultants engage but count in no department.
+    * People and their account and department: int_account_people (one rule for
+      leads and contacts; a converted lead is its contact).
     * Engaged: at least one scoring event (int_scoring_person_events) in the
       account_window_days before the as-of. engaged_contacts_30d counts engaged
-      people (contacts and leads), engaged_departments_30d their distinct departments.
+      people (contacts and leads), engaged_departments_30d their distinct departments;
+      people whose department is other, student or consultant engage but count in
+      no department.
     * account_score: the engagement and intent points of all the account's people,
       decayed at the as-of like the lead scores.
     * is_buying_committee: at least buying_committee_min_contacts engaged people or
@@ -31,32 +27,16 @@ accounts as (
 
 ),
 
-contacts as (
+account_members as (
 
     select
-        contact_id,
+        person_id,
+        person_type,
         account_id,
-        email_domain,
-        title,
         department
-    from {{ ref('stg_salesforce__contact') }}
-
-),
-
-leads as (
-
-    select
-        lead_attributes.lead_id,
-        lead_attributes.account_id,
-        lead_attributes.email_domain,
-        lead_attributes.title,
-        lead_attributes.persona,
-        lead_attributes.is_personal_email_domain,
-        lead_attributes.is_competitor_domain,
-        crm_leads.converted_contact_id
-    from {{ ref('int_lead_attributes') }} as lead_attributes
-    inner join {{ ref('stg_salesforce__lead') }} as crm_leads
-        on lead_attributes.lead_id = crm_leads.lead_id
+    from {{ ref('int_account_people') }}
+    where is_counted_in_account
+        and account_id is not null
 
 ),
 
@@ -66,34 +46,6 @@ lead_fit as (
         lead_id,
         fit_score
     from {{ ref('int_lead_fit_scores') }}
-
-),
-
-titles as (
-
-    select
-        title,
-        persona
-    from {{ ref('int_title_classifications') }}
-
-),
-
-persona_rules as (
-
-    select
-        priority,
-        title_pattern,
-        persona
-    from {{ ref('title_persona_rules') }}
-
-),
-
-domain_rules as (
-
-    select
-        lower(trim(email_domain)) as email_domain,
-        rule_type
-    from {{ ref('email_domain_rules') }}
 
 ),
 
@@ -120,83 +72,18 @@ run_context as (
 
 ),
 
-accounts_by_domain as (
-
-    select
-        website_domain,
-        arg_min(account_id, account_id) as account_id
-    from accounts
-    where website_domain is not null
-    group by website_domain
-
-),
-
-department_personas as (
-
-    select
-        departments.department,
-        arg_min(persona_rules.persona, persona_rules.priority) as persona
-    from (
-        select distinct department from contacts
-        where department is not null
-    ) as departments
-    inner join persona_rules
-        on regexp_matches(departments.department, persona_rules.title_pattern, 'i')
-    group by departments.department
-
-),
-
-contact_people as (
-
-    select
-        contacts.contact_id as person_id,
-        'contact' as person_type,
-        coalesce(
-            contacts.account_id,
-            accounts_by_domain.account_id,
-            case when domain_rules.rule_type is null then 'domain:' || contacts.email_domain end
-        ) as account_id,
-        coalesce(nullif(titles.persona, 'other'), department_personas.persona, 'other') as department,
-        cast(null as double) as fit_score
-    from contacts
-    left join titles
-        on contacts.title = titles.title
-    left join department_personas
-        on contacts.department = department_personas.department
-    left join accounts_by_domain
-        on contacts.email_domain = accounts_by_domain.website_domain
-    left join domain_rules
-        on contacts.email_domain = domain_rules.email_domain
-
-),
-
-lead_people as (
-
-    select
-        leads.lead_id as person_id,
-        'lead' as person_type,
-        coalesce(
-            leads.account_id,
-            case
-                when not leads.is_personal_email_domain and not leads.is_competitor_domain
-                    then 'domain:' || leads.email_domain
-            end
-        ) as account_id,
-        case when leads.persona in ('unknown', 'other') then 'other' else leads.persona end as department,
-        lead_fit.fit_score
-    from leads
-    left join lead_fit
-        on leads.lead_id = lead_fit.lead_id
-    anti join contacts
-        on leads.converted_contact_id = contacts.contact_id
-
-),
-
 people as (
 
-    select * from contact_people
-    union all
-    select * from lead_people
+    select
+        account_members.account_id,
+        account_members.person_id,
+        account_members.person_type,
+        account_members.department,
+        lead_fit.fit_score
+    from account_members
+    left join lead_fit
+        on account_members.person_id = lead_fit.lead_id
+            and account_members.person_type = 'lead'
 
 ),
 
@@ -236,7 +123,6 @@ account_people as (
     from people
     left join person_activity
         on people.person_id = person_activity.person_id
-    where people.account_id is not null
 
 ),
 
