@@ -25,7 +25,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-SchemaRole = Literal["marts", "audit", "seeds"]
+SchemaRole = Literal["marts", "audit", "seeds", "intermediate"]
 HOLDS_COLUMN = "holds"
 
 
@@ -49,10 +49,14 @@ class Reads:
 
 @dataclass(frozen=True)
 class Setting:
-    """A numeric business setting read from a seed with columns ``(setting, setting_value)``."""
+    """A numeric business setting: a column of ``int_settings`` (the one typed row dbt builds
+    from the settings seeds, with no defaults of its own), the same value the models use."""
 
-    seed: str
     name: str
+
+
+SETTINGS_RELATION = "int_settings"
+SETTINGS_SCHEMA_ROLE: SchemaRole = "intermediate"
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ def run_checks(
     marts_schema: str = "marts",
     audit_schema: str = "audit",
     seeds_schema: str = "seeds",
+    intermediate_schema: str = "intermediate",
     as_of: datetime | None = None,
     data_docs_dir: Path | None = None,
     only_marts: Iterable[str] | None = None,
@@ -70,6 +71,7 @@ def run_checks(
         "marts": marts_schema,
         "audit": audit_schema,
         "seeds": seeds_schema,
+        "intermediate": intermediate_schema,
     }
     as_of_utc = _naive_utc(as_of)
     keep_failures = is_writable(con) if store_failures is None else store_failures

@@ -8,7 +8,15 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from data_quality.invariant import HOLDS_COLUMN, Invariant, QueryContext, SchemaRole, Setting
+from data_quality.invariant import (
+    HOLDS_COLUMN,
+    SETTINGS_RELATION,
+    SETTINGS_SCHEMA_ROLE,
+    Invariant,
+    QueryContext,
+    SchemaRole,
+    Setting,
+)
 
 FAILED_TABLE_PREFIX = "failed_"
 
@@ -54,17 +62,19 @@ class Catalog:
         return self._columns[key]
 
     def setting(self, setting: Setting) -> float | None:
-        """A numeric setting from ``<seeds>.<seed>`` (columns ``setting``, ``setting_value``);
-        None when it is missing, null or ambiguous."""
+        """A numeric setting: its column of ``<intermediate>.int_settings``; None when the
+        relation or the column is missing or the value is null."""
         if setting not in self._settings:
-            relation = qualified(self.schemas["seeds"], setting.seed)
-            rows = self.con.execute(
-                f"select distinct try_cast(setting_value as double) from {relation} "
-                "where lower(trim(setting)) = lower(?) and setting_value is not null",
-                [setting.name],
-            ).fetchall()
-            values = [row[0] for row in rows if row[0] is not None]
-            self._settings[setting] = values[0] if len(values) == 1 else None
+            schema = self.schemas[SETTINGS_SCHEMA_ROLE]
+            found = self.columns(schema, SETTINGS_RELATION)
+            value = None
+            if found is not None and setting.name.lower() in found:
+                rows = self.con.execute(
+                    f"select cast({quote(setting.name)} as double) "
+                    f"from {qualified(schema, SETTINGS_RELATION)}"
+                ).fetchall()
+                value = rows[0][0] if len(rows) == 1 else None
+            self._settings[setting] = value
         return self._settings[setting]
 
     def prepare(self, invariant: Invariant, context: QueryContext) -> QueryContext | str:
@@ -85,8 +95,8 @@ class Catalog:
             value = self.setting(setting)
             if value is None:
                 return (
-                    f"setting {setting.name} is missing (or not one number) in "
-                    f"{self.schemas['seeds']}.{setting.seed}"
+                    f"setting {setting.name} is missing in "
+                    f"{self.schemas[SETTINGS_SCHEMA_ROLE]}.{SETTINGS_RELATION}"
                 )
             settings[setting] = value
         return QueryContext(relations=relations, settings=settings, as_of=context.as_of)

@@ -13,9 +13,9 @@ from data_quality.invariant import QueryContext, Reads, Setting, Severity, invar
 
 CYCLES = "fct_lead_cycles"
 REJECTION_REASONS = "rejection_reasons"
-SQL_MIN_BANT_FLAGS = Setting("quality_settings", "sql_min_bant_flags")
-FIT_GATE = Setting("scoring_settings", "fit_gate")
-MQL_THRESHOLD = Setting("scoring_settings", "mql_threshold")
+SQL_MIN_BANT_FLAGS = Setting("sql_min_bant_flags")
+FIT_GATE = Setting("fit_gate")
+MQL_THRESHOLD = Setting("mql_threshold")
 
 STAGE_TIMES = (
     "mql_at",
@@ -284,16 +284,13 @@ def rejections_have_a_taxonomy_reason(q: QueryContext) -> str:
     mart=CYCLES,
     keys=KEYS,
     evidence=("owner_id", "cycle_number", "sql_at", "bant_flags_count", "min_bant_flags"),
-    reads=(
-        _cycles("owner_id", "cycle_number", "sql_at", "bant_flags_count"),
-        Reads("quality_settings", "seeds", ("setting", "setting_value")),
-    ),
+    reads=(_cycles("owner_id", "cycle_number", "sql_at", "bant_flags_count"),),
     settings=(SQL_MIN_BANT_FLAGS,),
     group_by="owner_id",
 )
 def sqls_have_discovery_evidence(q: QueryContext) -> str:
-    """Every SQL has discovery evidence: at least ``sql_min_bant_flags`` (quality_settings seed,
-    default 3) of the four BANT flags set. The flags are the lead's current values, so they
+    """Every SQL has discovery evidence: at least ``sql_min_bant_flags`` (quality_settings
+    seed) of the four BANT flags set. The flags are the lead's current values, so they
     speak for the lead's latest SQL cycle: there a NULL ``bant_flags_count`` (the CRM has no
     BANT fields, or none was filled in) counts as no evidence; an earlier SQL cycle without a
     count is not applicable.
@@ -332,10 +329,7 @@ def sqls_have_discovery_evidence(q: QueryContext) -> str:
         "mql_threshold",
         "fit_gate",
     ),
-    reads=(
-        _cycles("entry_lane", "channel", "score_at_mql", "fit_score_at_mql"),
-        Reads("scoring_settings", "seeds", ("setting", "setting_value")),
-    ),
+    reads=(_cycles("entry_lane", "channel", "score_at_mql", "fit_score_at_mql"),),
     settings=(MQL_THRESHOLD, FIT_GATE),
     group_by="entry_lane",
 )

@@ -7,7 +7,7 @@ from data_quality.invariant import QueryContext, Reads, Setting, Severity, invar
 SCORES = "fct_lead_scores"
 KEYS = ("lead_id",)
 COMPONENTS = ("fit_score", "engagement_score", "intent_score", "negative_score")
-FIT_GATE = Setting("scoring_settings", "fit_gate")
+FIT_GATE = Setting("fit_gate")
 # Float summation noise only: a total rounded apart from its displayed components is a bug.
 SCORE_SUM_TOLERANCE = 0.001
 
@@ -45,10 +45,7 @@ def score_components_add_up_to_total(q: QueryContext) -> str:
     mart=SCORES,
     keys=KEYS,
     evidence=("fit_score", "fit_gate", "is_mql_eligible"),
-    reads=(
-        Reads(SCORES, "marts", (*KEYS, "fit_score", "is_mql_eligible")),
-        Reads("scoring_settings", "seeds", ("setting", "setting_value")),
-    ),
+    reads=(Reads(SCORES, "marts", (*KEYS, "fit_score", "is_mql_eligible")),),
     settings=(FIT_GATE,),
 )
 def leads_below_the_fit_gate_are_never_mql_eligible(q: QueryContext) -> str:

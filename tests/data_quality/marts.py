@@ -15,12 +15,13 @@ import duckdb
 
 AS_OF = datetime(2025, 5, 1, 2, 0, 0)
 
-SCORING_SETTINGS = [
-    ("engagement_half_life_days", 30.0, "An activity this many days old counts half"),
-    ("fit_gate", 35.0, "Minimum fit score for a lead to be MQL-eligible"),
-    ("mql_threshold", 60.0, "Minimum total score for a lead to be MQL-eligible"),
-]
-QUALITY_SETTINGS = [("sql_min_bant_flags", 3.0, "BANT flags an SQL needs")]
+# intermediate.int_settings as dbt builds it from the settings seeds (the columns the rules read)
+SETTINGS = {
+    "engagement_half_life_days": 30.0,
+    "fit_gate": 35.0,
+    "mql_threshold": 60.0,
+    "sql_min_bant_flags": 3.0,
+}
 REJECTION_REASONS = [
     ("Not currently evaluating", "not_evaluating", "timing", "Use intent targeting"),
     ("Student or consultant", "student_or_consultant", "fit", "Score students negatively"),
@@ -358,10 +359,14 @@ def create_table(
 
 
 def build_clean_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """Every relation the invariants read, in schemas ``marts``, ``audit`` and ``seeds``."""
-    settings = "setting varchar, setting_value double, description varchar"
-    create_table(con, "seeds.scoring_settings", settings, SCORING_SETTINGS)
-    create_table(con, "seeds.quality_settings", settings, QUALITY_SETTINGS)
+    """Every relation the invariants read, in schemas ``marts``, ``audit``, ``seeds`` and
+    ``intermediate``."""
+    create_table(
+        con,
+        "intermediate.int_settings",
+        ", ".join(f"{name} double" for name in SETTINGS),
+        [SETTINGS],
+    )
     create_table(
         con,
         "seeds.rejection_reasons",

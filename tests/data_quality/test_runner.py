@@ -53,7 +53,7 @@ def test_missing_relations_columns_and_settings_are_skipped_not_crashed(
     clean_con.execute("drop table marts.fct_lead_scores")
     clean_con.execute("drop table marts.fct_funnel_by_source")
     clean_con.execute("alter table marts.fct_lead_cycles drop column bant_flags_count")
-    clean_con.execute("delete from seeds.scoring_settings where setting = 'mql_threshold'")
+    clean_con.execute("update intermediate.int_settings set mql_threshold = null")
     report = run_checks(clean_con, as_of=AS_OF)
 
     skipped = {r.name: r.message for r in report.results if r.status is Status.SKIPPED}
@@ -68,7 +68,7 @@ def test_missing_relations_columns_and_settings_are_skipped_not_crashed(
         ),
         "sqls_have_discovery_evidence": ("marts.fct_lead_cycles lacks column(s) bant_flags_count"),
         "handoffs_meet_the_mql_definition": (
-            "setting mql_threshold is missing (or not one number) in seeds.scoring_settings"
+            "setting mql_threshold is missing in intermediate.int_settings"
         ),
     }
     assert report.ok  # a skip is a warning, never a blocking failure

@@ -1,6 +1,6 @@
 {#-
-    Scoring helpers. Every number comes from a seed (int_scoring_settings pivots
-    seeds/scoring_settings.csv into one typed row).
+    Scoring helpers. Every number comes from a seed (int_settings pivots
+    the settings seeds into one typed row).
 -#}
 
 {#- Points decayed by age: an event exactly one half-life before `at` counts half. -#}
@@ -12,7 +12,7 @@
 {#-
     The score band a score falls in, as an index: -1 below score_band_min, one per
     score_band_width from there, and the last (open) band at or above score_band_max.
-    `settings` is the alias of int_scoring_settings in the calling query.
+    `settings` is the alias of int_settings in the calling query.
 -#}
 {% macro score_band_index(score, settings='settings') -%}
     case

@@ -124,3 +124,42 @@ where
             {%- if max_value is not none %} or {{ column_name }} > {{ max_value }}{% endif %}
         )
 {% endtest %}
+
+
+{#-
+    The settings row (int_settings) is complete: one row per problem, naming the
+    setting — `missing` when no seed gives it a value, `unknown` when a seed names a
+    setting the model has no column for (a typo would otherwise be ignored), and
+    `conflicting` when the seeds give it two values.
+-#}
+{% test settings_are_complete(model) %}
+    {%- set columns = adapter.get_columns_in_relation(model) | map(attribute='name') | map('lower') | list -%}
+    with
+
+    seeded as (
+
+        {{ settings_seed_rows() }}
+
+    ),
+
+    problems as (
+
+        {%- for column in columns %}
+        select '{{ column }}' as setting, 'missing' as problem
+        from {{ model }}
+        where {{ column }} is null
+        union all
+        {%- endfor %}
+        select setting_key as setting, 'unknown' as problem
+        from seeded
+        where setting_key not in ('{{ columns | join("', '") }}')
+        union all
+        select setting_key as setting, 'conflicting' as problem
+        from seeded
+        group by setting_key
+        having count(distinct setting_value) > 1
+
+    )
+
+    select * from problems
+{% endtest %}

@@ -48,7 +48,7 @@ events as (
 
 settings as (
 
-    select * from {{ ref('int_scoring_settings') }}
+    select * from {{ ref('int_settings') }}
 
 ),
 
@@ -58,12 +58,12 @@ points_before_mql as (
         cycles.cycle_id,
         sum(
             {{ decayed_points(
-                'events.base_points', 'events.scored_at', 'cycles.mql_at', 'settings.half_life_days'
+                'events.base_points', 'events.scored_at', 'cycles.mql_at', 'settings.engagement_half_life_days'
             ) }}
         ) filter (where events.score_component = 'engagement') as engagement_points,
         sum(
             {{ decayed_points(
-                'events.base_points', 'events.scored_at', 'cycles.mql_at', 'settings.half_life_days'
+                'events.base_points', 'events.scored_at', 'cycles.mql_at', 'settings.engagement_half_life_days'
             ) }}
         ) filter (where events.score_component = 'intent') as intent_points,
         count(*) as scored_events
@@ -72,7 +72,7 @@ points_before_mql as (
         on cycles.lead_id = events.lead_id
             and cycles.mql_at > events.scored_at
     cross join settings
-    where events.scored_at > cycles.mql_at - settings.max_age_days * interval 1 day
+    where events.scored_at > cycles.mql_at - settings.engagement_max_age_days * interval 1 day
     group by cycles.cycle_id
 
 ),

@@ -56,7 +56,7 @@ run_context as (
 
 settings as (
 
-    select * from {{ ref('int_scoring_settings') }}
+    select * from {{ ref('int_settings') }}
 
 ),
 
@@ -66,12 +66,12 @@ decayed as (
         events.lead_id,
         sum(
             {{ decayed_points(
-                'events.base_points', 'events.scored_at', 'run_context.as_of', 'settings.half_life_days'
+                'events.base_points', 'events.scored_at', 'run_context.as_of', 'settings.engagement_half_life_days'
             ) }}
         ) filter (where events.score_component = 'engagement') as engagement_points,
         sum(
             {{ decayed_points(
-                'events.base_points', 'events.scored_at', 'run_context.as_of', 'settings.half_life_days'
+                'events.base_points', 'events.scored_at', 'run_context.as_of', 'settings.engagement_half_life_days'
             ) }}
         ) filter (where events.score_component = 'intent') as intent_points,
         max(events.scored_at) as last_scored_activity_at,
@@ -80,7 +80,7 @@ decayed as (
     cross join run_context
     cross join settings
     where events.scored_at <= run_context.as_of
-        and events.scored_at > run_context.as_of - settings.max_age_days * interval 1 day
+        and events.scored_at > run_context.as_of - settings.engagement_max_age_days * interval 1 day
     group by events.lead_id
 
 ),

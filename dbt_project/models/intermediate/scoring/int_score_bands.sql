@@ -9,7 +9,7 @@ with
 
 settings as (
 
-    select * from {{ ref('int_scoring_settings') }}
+    select * from {{ ref('int_settings') }}
 
 ),
 

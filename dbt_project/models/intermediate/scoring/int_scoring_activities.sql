@@ -57,7 +57,7 @@
         ),
         (
             select cast(open_click_window_hours as varchar)
-            from {{ ref('int_scoring_settings') }}
+            from {{ ref('int_settings') }}
         )
     )) as rules_fingerprint
 {%- endset -%}
@@ -85,7 +85,7 @@ with
 
 settings as (
 
-    select * from {{ ref('int_scoring_settings') }}
+    select * from {{ ref('int_settings') }}
 
 ),
 

@@ -19,11 +19,7 @@ benchmarks as (
 
 settings as (
 
-    select
-        coalesce(
-            max(setting_value) filter (where setting = 'benchmark_min_denominator'), 0
-        ) as benchmark_min_denominator
-    from {{ ref('funnel_diagnostic_settings') }}
+    select benchmark_min_denominator from {{ ref('int_settings') }}
 
 ),
 

@@ -62,7 +62,7 @@ events as (
 
 settings as (
 
-    select * from {{ ref('int_scoring_settings') }}
+    select * from {{ ref('int_settings') }}
 
 ),
 
@@ -93,7 +93,7 @@ person_activity as (
         events.person_id,
         sum(
             {{ decayed_points(
-                'events.base_points', 'events.scored_at', 'run_context.as_of', 'settings.half_life_days'
+                'events.base_points', 'events.scored_at', 'run_context.as_of', 'settings.engagement_half_life_days'
             ) }}
         ) filter (where events.score_component in ('engagement', 'intent')) as activity_points,
         max(events.scored_at) as last_scored_activity_at,
@@ -103,7 +103,7 @@ person_activity as (
     cross join run_context
     cross join settings
     where events.scored_at <= run_context.as_of
-        and events.scored_at > run_context.as_of - settings.max_age_days * interval 1 day
+        and events.scored_at > run_context.as_of - settings.engagement_max_age_days * interval 1 day
     group by events.person_id
 
 ),

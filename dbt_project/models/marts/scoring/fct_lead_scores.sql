@@ -26,7 +26,7 @@ bands as (
 
 settings as (
 
-    select * from {{ ref('int_scoring_settings') }}
+    select * from {{ ref('int_settings') }}
 
 ),
 
