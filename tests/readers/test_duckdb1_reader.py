@@ -1,0 +1,52 @@
+"""The serve file opens read-only in DuckDB 1.x clients (what BI drivers embed) as in 2.x."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from tests.readers.duckdb1 import DUCKDB_1_VERSIONS, read_with_duckdb1
+
+pytestmark = pytest.mark.slow
+
+FUNNEL_SQL = (
+    "select cohort_month, channel, lead_source, mqls, sals, sqls, won, spend, "
+    "mql_to_sal_rate, cost_per_sql from marts.fct_funnel_by_source "
+    "order by cohort_month, channel, lead_source nulls first"
+)
+
+
+def _relations(path) -> list[str]:  # type: ignore[no-untyped-def]
+    with duckdb.connect(str(path), read_only=True) as con:
+        rows = con.execute(
+            "select schema_name || '.' || table_name from duckdb_tables() "
+            "where schema_name in ('marts', 'audit', 'lead_funnel_meta') order by 1"
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def _read_with_duckdb2(path, sql_by_name: dict[str, str]) -> dict[str, list[list[str]]]:  # type: ignore[no-untyped-def]
+    with duckdb.connect(str(path), read_only=True) as con:
+        return {
+            name: [[str(v) for v in row] for row in con.execute(sql).fetchall()]
+            for name, sql in sql_by_name.items()
+        }
+
+
+@pytest.mark.parametrize("version", DUCKDB_1_VERSIONS)
+def test_duckdb_1x_reads_the_serve_file_as_2x_does(handbuilt_run, version: str) -> None:  # type: ignore[no-untyped-def]
+    assert handbuilt_run["completed"].returncode == 0, handbuilt_run["completed"].stderr[-3000:]
+    serve = handbuilt_run["serve"]
+    relations = _relations(serve)
+    assert {"marts.fct_funnel_by_source", "marts.dim_channels", "audit.invariant_verdicts"} <= set(
+        relations
+    )
+    sql_by_name = {name: f"select count(*) from {name}" for name in relations}
+    sql_by_name["funnel"] = FUNNEL_SQL
+    old = read_with_duckdb1(version, serve, sql_by_name)
+    assert old["version"] == version
+    assert old["results"] == _read_with_duckdb2(serve, sql_by_name)
+    # the hand-built scenario: March 2025 paid search holds 9 MQLs, 5 SALs, 3 SQLs
+    assert ["2025-03-01", "paid_search", "Paid Search", "9", "5", "3"] in [
+        row[:6] for row in old["results"]["funnel"]
+    ]
