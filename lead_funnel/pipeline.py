@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from lead_funnel.manifest import ensure_manifest
-from lead_funnel.progress import PROGRESS_ENV, report
+from lead_funnel.progress import PROGRESS_ENV, Heartbeat
 from lead_funnel.settings import PipelineSettings
 from lead_funnel.summary import MartsSummary, summarise_published
 from lead_funnel.telemetry import disable_telemetry
@@ -61,16 +61,30 @@ class RunOutcome:
         return json.dumps(data, indent=2, default=str)
 
 
-def _instance():
+EPHEMERAL_INSTANCE_ENV = "LEAD_FUNNEL_DAGSTER_INSTANCE"
+
+
+def dagster_home(settings: PipelineSettings) -> Path | None:
+    """The persistent Dagster instance this run records into, shared with `lead-funnel ui`:
+    $DAGSTER_HOME, else the warehouse's `<artifacts>/dagster_home`. None when
+    LEAD_FUNNEL_DAGSTER_INSTANCE=ephemeral (the tests: a throwaway instance per run)."""
+    if os.environ.get(EPHEMERAL_INSTANCE_ENV) == "ephemeral" and not os.environ.get("DAGSTER_HOME"):
+        return None
+    home = Path(os.environ.get("DAGSTER_HOME") or settings.dagster_home)
+    home.mkdir(parents=True, exist_ok=True)
+    dagster_yaml = home / "dagster.yaml"
+    if not dagster_yaml.exists():
+        dagster_yaml.write_text("telemetry:\n  enabled: false\n")
+    return home
+
+
+def _instance(settings: PipelineSettings):
     from dagster import DagsterInstance
 
-    if os.environ.get("DAGSTER_HOME"):
-        Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
-        dagster_yaml = Path(os.environ["DAGSTER_HOME"]) / "dagster.yaml"
-        if not dagster_yaml.exists():
-            dagster_yaml.write_text("telemetry:\n  enabled: false\n")
-        return DagsterInstance.get()
-    return DagsterInstance.ephemeral()
+    home = dagster_home(settings)
+    if home is None:
+        return DagsterInstance.ephemeral()
+    return DagsterInstance.from_config(str(home))
 
 
 def _metadata_text(value: Any) -> str | None:
@@ -136,15 +150,15 @@ def run_pipeline(
         )
     as_of = as_of or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     started = time.perf_counter()
-    report("setup", "dbt manifest")
-    ensure_manifest()
-    report("setup", "loading the Dagster definitions")
-    from orchestration.definitions import defs
-    from orchestration.run_context import AS_OF_TAG, FULL_REFRESH_TAG, format_as_of
+    with Heartbeat("setup", "dbt manifest (parsing the project when it changed)"):
+        ensure_manifest()
+    with Heartbeat("setup", "loading the Dagster definitions"):
+        from orchestration.definitions import defs
+        from orchestration.run_context import AS_OF_TAG, FULL_REFRESH_TAG, format_as_of
 
     job = defs.resolve_job_def("nightly_refresh")
     tags = {AS_OF_TAG: format_as_of(as_of), FULL_REFRESH_TAG: str(full_refresh).lower()}
-    instance = _instance()
+    instance = _instance(settings)
     result = job.execute_in_process(
         instance=instance,
         tags=tags,

@@ -33,8 +33,15 @@ def duckdb1_python(version: str) -> Path:
     if not marker.exists():
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
         subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-             f"duckdb=={version}"],
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                f"duckdb=={version}",
+            ],
             check=True,
         )
         marker.write_text(version)
