@@ -158,25 +158,26 @@ def run_pipeline(
 
     job = defs.resolve_job_def("nightly_refresh")
     tags = {AS_OF_TAG: format_as_of(as_of), FULL_REFRESH_TAG: str(full_refresh).lower()}
-    instance = _instance(settings)
-    result = job.execute_in_process(
-        instance=instance,
-        tags=tags,
-        raise_on_error=False,
-        run_config={
-            "loggers": {"console": {"config": {"log_level": "ERROR"}}},
-            # explicit per run: the definitions may have been loaded for another warehouse
-            "resources": {
-                "warehouse": {
-                    "config": {
-                        "database": str(settings.database),
-                        "serve_path": str(settings.serve_path),
-                        "artifacts_dir": str(settings.artifacts_dir),
+    with Heartbeat("job", "running the nightly job"):
+        instance = _instance(settings)
+        result = job.execute_in_process(
+            instance=instance,
+            tags=tags,
+            raise_on_error=False,
+            run_config={
+                "loggers": {"console": {"config": {"log_level": "ERROR"}}},
+                # explicit per run: the definitions may have been loaded for another warehouse
+                "resources": {
+                    "warehouse": {
+                        "config": {
+                            "database": str(settings.database),
+                            "serve_path": str(settings.serve_path),
+                            "artifacts_dir": str(settings.artifacts_dir),
+                        }
                     }
-                }
+                },
             },
-        },
-    )
+        )
     failures, checks, step_seconds = _collect(result, instance)
     outcome = RunOutcome(
         run_id=result.run_id,

@@ -22,21 +22,31 @@ def enabled() -> bool:
     return os.environ.get(PROGRESS_ENV) == "1"
 
 
+_last_report = [_started]
+
+
 def report(phase: str, message: str) -> None:
     if enabled():
-        elapsed = time.perf_counter() - _started
+        _last_report[0] = time.perf_counter()
+        elapsed = _last_report[0] - _started
         print(f"[{elapsed:6.1f}s] {phase:<8} {message}", file=sys.stderr, flush=True)
 
 
+def seconds_since_last_report() -> float:
+    return time.perf_counter() - _last_report[0]
+
+
 class Heartbeat:
-    """`with Heartbeat("dbt", "starting") as beat: ... beat.update("12 of 588 nodes done")`."""
+    """`with Heartbeat("dbt", "starting") as beat: ... beat.update("12 of 588 nodes done")`.
+
+    It speaks when nothing at all was reported for `every` seconds, so an outer
+    heartbeat (the whole job) stays quiet while an inner one (dbt) talks."""
 
     def __init__(self, phase: str, status: str, every: float = HEARTBEAT_SECONDS) -> None:
         self.phase = phase
         self.status = status
         self.every = every
         self._phase_started = time.perf_counter()
-        self._last_report = self._phase_started
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -44,18 +54,17 @@ class Heartbeat:
     def update(self, status: str, *, force: bool = False) -> None:
         with self._lock:
             self.status = status
-            if force or time.perf_counter() - self._last_report >= self.every:
+            if force or seconds_since_last_report() >= self.every:
                 self._emit()
 
     def _emit(self) -> None:
         took = time.perf_counter() - self._phase_started
         report(self.phase, f"{self.status} ({took:.0f}s in this step)")
-        self._last_report = time.perf_counter()
 
     def _beat(self) -> None:
         while not self._stop.wait(min(1.0, self.every)):
             with self._lock:
-                if time.perf_counter() - self._last_report >= self.every:
+                if seconds_since_last_report() >= self.every:
                     self._emit()
 
     def __enter__(self) -> Heartbeat:

@@ -83,6 +83,8 @@ def _tile(tile: Tile) -> str:
         direction = "up" if change > 0 else "down" if change < 0 else ""
         if tile.key == "cost_per_sql":  # a cost going up is bad news
             direction = {"up": "down", "down": "up"}.get(direction, "")
+        if tile.key == "spend":  # neither good nor bad by itself
+            direction = ""
         shown = format_value(abs(change), tile.kind if tile.kind != "rate" else "")
         if tile.kind == "rate":
             shown = f"{abs(change) * 100:.1f} pts"
@@ -91,8 +93,6 @@ def _tile(tile: Tile) -> str:
             f'<div class="delta {direction}">{sign}{shown} vs '
             f"{format_value(tile.previous, tile.kind)}</div>"
         )
-    elif tile.previous is None and tile.value is not None and tile.kind != "count":
-        delta = ""
     raw = "" if tile.value is None else json.dumps(tile.value)
     return (
         f'<div class="tile" data-metric="{tile.key}" data-value="{html.escape(raw)}">'

@@ -170,7 +170,12 @@ def rejection_reasons(context: ReportContext) -> Section | None:
     if not rows:
         section.notes.append("No rejected or disqualified cycle in the marts.")
         return section
-    fig = figure("Rejections by channel and reason, all MQL cohorts", context)
+    channel_count = len({r["channel"] for r in rows})
+    fig = figure(
+        "Rejections by channel and reason, all MQL cohorts",
+        context,
+        height=200 + 45 * channel_count,
+    )
     for reason in dict.fromkeys(r["rejection_reason"] for r in rows):
         mine = [r for r in rows if r["rejection_reason"] == reason]
         values = [int(r["rejections"]) for r in mine]
