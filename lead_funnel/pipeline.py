@@ -78,12 +78,39 @@ def dagster_home(settings: PipelineSettings) -> Path | None:
     return home
 
 
+_UNSYNCED_HOMES: set[str] = set()
+
+
+def _unsynced_pragma(dbapi_connection: Any, _record: Any) -> None:
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    files = [str(row[2]) for row in dbapi_connection.execute("pragma database_list").fetchall()]
+    if any(name.startswith(home) for name in files for home in _UNSYNCED_HOMES):
+        dbapi_connection.execute("pragma synchronous=OFF")
+
+
+def _unsynced_sqlite_under(home: Path) -> None:
+    """Dagster's SQLite run history under `home` commits without fsync (PRAGMA synchronous=OFF).
+
+    A nightly run writes a couple of thousand events (planned and built assets, dbt tests
+    as asset checks), each its own commit; fsyncing each one tripled the job's overhead on
+    a busy disk. Without fsync the history is still safe if a process dies; only an OS crash
+    or a power cut could damage it (the warehouse and the serve file are not affected)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    _UNSYNCED_HOMES.add(str(home.resolve()))
+    if not event.contains(Engine, "connect", _unsynced_pragma):
+        event.listen(Engine, "connect", _unsynced_pragma)
+
+
 def _instance(settings: PipelineSettings):
     from dagster import DagsterInstance
 
     home = dagster_home(settings)
     if home is None:
         return DagsterInstance.ephemeral()
+    _unsynced_sqlite_under(home)
     return DagsterInstance.from_config(str(home))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from tests.conftest import lead_funnel_cli
 from tests.readers.duckdb1 import DUCKDB_1_VERSIONS, read_with_duckdb1
 
 pytestmark = pytest.mark.slow
@@ -50,3 +51,23 @@ def test_duckdb_1x_reads_the_serve_file_as_2x_does(handbuilt_run, version: str) 
     assert ["2025-03-01", "paid_search", "Paid Search", "9", "5", "3"] in [
         row[:6] for row in old["results"]["funnel"]
     ]
+
+
+def test_lead_funnel_sql_queries_the_serve_file_read_only(handbuilt_run) -> None:  # type: ignore[no-untyped-def]
+    database = str(handbuilt_run["database"])
+    readme_query = (
+        "select cohort_month, channel, lead_source, mqls, sals, sqls, round(cost_per_sql, 2) "
+        "as cost_per_sql from marts.fct_funnel_by_source where not is_spend_only_row "
+        "order by cohort_month desc, mqls desc limit 5"
+    )
+    completed = lead_funnel_cli("sql", "--database", database, "--csv", readme_query)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines() == [
+        "cohort_month,channel,lead_source,mqls,sals,sqls,cost_per_sql",
+        "2025-04-01,paid_search,Paid Search,1,0,0,",
+        "2025-03-01,paid_search,Paid Search,9,5,3,566.67",
+        "2025-03-01,direct_demo_request,Website Demo Request,1,0,0,",
+    ]
+    refused = lead_funnel_cli("sql", "--database", database, "drop table marts.dim_leads")
+    assert refused.returncode == 1
+    assert "read-only mode" in refused.stderr
