@@ -43,6 +43,7 @@ table { border-collapse: collapse; font-size: 13px; margin: 10px 0; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
 th, td { border-bottom: 1px solid #e2e8f0; padding: 4px 10px; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td:first-child { white-space: nowrap; }
 """
 
 LOADER = """

@@ -7,8 +7,10 @@ returns None and is left out; a section whose marts are empty says so.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
+import plotly.colors
 import plotly.graph_objects as go
 
 from lead_funnel.report.labels import (
@@ -23,6 +25,9 @@ from lead_funnel.report.model import Chart, ReportContext, Section, Table, Tile,
 
 M = "marts"
 STAGES = tuple(STAGE_LABELS)
+PALETTE = plotly.colors.qualitative.Plotly + plotly.colors.qualitative.Pastel
+TOP_OWNERS = 15
+DIAGNOSTIC_QUARTERS = 2
 
 
 def figure(title: str, context: ReportContext, *, height: int = 380) -> go.Figure:
@@ -32,11 +37,17 @@ def figure(title: str, context: ReportContext, *, height: int = 380) -> go.Figur
         title={"text": f"{title}<br><sup>{context.as_of_text}</sup>", "x": 0.01},
         template="plotly_white",
         height=height,
-        margin={"l": 60, "r": 20, "t": 80, "b": 60},
-        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 60, "r": 20, "t": 110, "b": 60},
+        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
         font={"family": "system-ui, -apple-system, Segoe UI, sans-serif", "size": 13},
+        colorway=PALETTE,
+        uniformtext={"minsize": 10, "mode": "hide"},
     )
     return fig
+
+
+def quarter_text(value: date) -> str:
+    return f"{value:%Y}-Q{(value.month - 1) // 3 + 1}"
 
 
 def ratio(numerator: float | None, denominator: float | None) -> float | None:
@@ -100,13 +111,23 @@ def funnel_by_channel(context: ReportContext) -> Section | None:
         section.notes.append("No MQL in the marts yet.")
         return section
     span = f"{month_text(min(r['first_month'] for r in rows))} to {month_text(max(r['last_month'] for r in rows))}"
-    fig = figure(f"Cycles by channel and stage, MQL cohorts {span}", context)
+    fig = figure(
+        f"Cycles by channel and stage, MQL cohorts {span}", context, height=220 + 56 * len(rows)
+    )
     channels = [context.channel(r["channel"]) for r in rows]
     for stage in STAGES:
         values = [int(r[stage]) for r in rows]
-        fig.add_bar(name=STAGE_LABELS[stage], x=channels, y=values, text=values)
-    fig.update_traces(textposition="outside", cliponaxis=False)
-    fig.update_layout(barmode="group", yaxis_title="cycles")
+        fig.add_bar(name=STAGE_LABELS[stage], y=channels, x=values, text=values, orientation="h")
+    fig.update_traces(
+        textposition="outside", cliponaxis=False, textfont_size=11, constraintext="none"
+    )
+    fig.update_layout(
+        barmode="group",
+        xaxis_title="cycles",
+        yaxis={"autorange": "reversed"},
+        margin={"l": 160},
+        uniformtext={"mode": False},
+    )
     section.charts.append(Chart("funnel_by_channel", fig))
     return section
 
@@ -174,9 +195,9 @@ def rejection_reasons(context: ReportContext) -> Section | None:
     fig = figure(
         "Rejections by channel and reason, all MQL cohorts",
         context,
-        height=200 + 45 * channel_count,
+        height=360 + 40 * channel_count,
     )
-    for reason in dict.fromkeys(r["rejection_reason"] for r in rows):
+    for reason in [r["rejection_reason"] for r in fixes]:  # the biggest reason first
         mine = [r for r in rows if r["rejection_reason"] == reason]
         values = [int(r["rejections"]) for r in mine]
         fig.add_bar(
@@ -186,7 +207,13 @@ def rejection_reasons(context: ReportContext) -> Section | None:
             text=values,
             orientation="h",
         )
-    fig.update_layout(barmode="stack", xaxis_title="cycles")
+    fig.update_traces(textposition="inside")
+    fig.update_layout(
+        barmode="stack",
+        xaxis_title="cycles",
+        margin={"l": 160, "b": 150},
+        legend={"y": -0.12, "yanchor": "top", "traceorder": "normal"},
+    )
     section.charts.append(Chart("rejection_reasons", fig))
     section.tables.append(
         Table(
@@ -208,8 +235,14 @@ def sla_breaches(context: ReportContext) -> Section | None:
         "time zone. Open breaches are still unmet at the as-of time.",
     )
     open_rows = context.rows(
-        f"""select owner_id, sla, count(*) as breaches from {M}.fct_sla_breaches
-            where status = 'open' group by all order by owner_id, sla"""
+        f"""with owners as (
+                select owner_id, count(*) as owner_breaches from {M}.fct_sla_breaches
+                where status = 'open' group by owner_id
+                order by owner_breaches desc, owner_id limit {TOP_OWNERS}
+            )
+            select owner_id, sla, count(*) as breaches, any_value(owner_breaches) as total
+            from {M}.fct_sla_breaches join owners using (owner_id)
+            where status = 'open' group by all order by total desc, owner_id, sla"""
     )
     weekly = context.rows(
         f"""select cast({_week("met_at")} as date) as week, sla, count(*) as breaches
@@ -224,14 +257,33 @@ def sla_breaches(context: ReportContext) -> Section | None:
         section.notes.append("No SLA breach: every handoff was reviewed and touched in time.")
         return section
     if open_rows:
-        fig = figure("Open SLA breaches by owner", context, height=340)
+        owners = list(dict.fromkeys(r["owner_id"] for r in open_rows))
+        fig = figure(
+            f"Open SLA breaches by owner (the {len(owners)} with most)",
+            context,
+            height=240 + 24 * len(owners),
+        )
         for sla in dict.fromkeys(r["sla"] for r in open_rows):
             mine = [r for r in open_rows if r["sla"] == sla]
             values = [int(r["breaches"]) for r in mine]
             fig.add_bar(
-                name=label(SLA_LABELS, sla), x=[r["owner_id"] for r in mine], y=values, text=values
+                name=label(SLA_LABELS, sla),
+                y=[r["owner_id"] for r in mine],
+                x=values,
+                text=values,
+                orientation="h",
             )
-        fig.update_layout(barmode="stack", xaxis_title="owner (user id)", yaxis_title="breaches")
+        fig.update_traces(textposition="inside")
+        fig.update_layout(
+            barmode="stack",
+            yaxis={
+                "title": "owner (user id)",
+                "categoryorder": "array",
+                "categoryarray": owners[::-1],
+            },
+            xaxis_title="open breaches",
+            margin={"l": 150},
+        )
         section.charts.append(Chart("sla_open_by_owner", fig))
     if weekly:
         fig = figure("Closed SLA breaches by week they were met", context, height=340)
@@ -337,11 +389,13 @@ def _band_index(rows: Sequence[dict[str, Any]], threshold: float | None) -> int 
 def diagnostics(context: ReportContext) -> Section | None:
     if not context.has(M, "fct_funnel_diagnostics"):
         return None
-    rows = context.rows(
+    all_rows = context.rows(
         f"""select quarter_start, channel, findings, recommended_actions
             from {M}.fct_funnel_diagnostics where findings_count > 0
             order by quarter_start desc, channel"""
     )
+    quarters = sorted({r["quarter_start"] for r in all_rows}, reverse=True)[:DIAGNOSTIC_QUARTERS]
+    rows = [r for r in all_rows if r["quarter_start"] in quarters]
     section = Section(
         "diagnostics",
         "What the diagnostics found",
@@ -357,7 +411,7 @@ def diagnostics(context: ReportContext) -> Section | None:
             ["quarter", "channel", "finding", "recommended action"],
             [
                 [
-                    f"{r['quarter_start']:%Y} Q{(r['quarter_start'].month - 1) // 3 + 1}",
+                    quarter_text(r["quarter_start"]),
                     context.channel(r["channel"]),
                     r["findings"],
                     r["recommended_actions"],
@@ -366,6 +420,11 @@ def diagnostics(context: ReportContext) -> Section | None:
             ],
         )
     )
+    if len(rows) < len(all_rows):
+        section.notes.append(
+            f"{len(all_rows) - len(rows)} findings of earlier quarters: "
+            "marts.fct_funnel_diagnostics."
+        )
     return section
 
 
@@ -483,7 +542,7 @@ def targets(context: ReportContext) -> Section | None:
                 ["quarter", "won target", "won", "open pipeline", "remaining", "coverage"],
                 [
                     [
-                        f"{r['quarter_start']:%Y} Q{(r['quarter_start'].month - 1) // 3 + 1}",
+                        quarter_text(r["quarter_start"]),
                         r["won_amount_target"],
                         r["won_amount"],
                         r["open_pipeline_amount"],

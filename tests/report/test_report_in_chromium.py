@@ -79,7 +79,7 @@ def test_every_chart_is_drawn(rendered) -> None:  # type: ignore[no-untyped-def]
 def test_the_funnel_chart_shows_the_marts(rendered) -> None:  # type: ignore[no-untyped-def]
     page = rendered["page"]
     shown = {
-        trace["name"]: dict(zip(trace["x"], trace["y"], strict=True))
+        trace["name"]: dict(zip(trace["y"], trace["x"], strict=True))  # horizontal bars
         for trace in page.specs["funnel_by_channel"]["data"]
     }
     marts = query(
@@ -136,7 +136,7 @@ def test_rejections_sla_and_score_charts_show_the_marts(rendered) -> None:  # ty
     open_by_owner = {
         (trace["name"], owner): count
         for trace in specs["sla_open_by_owner"]["data"]
-        for owner, count in zip(trace["x"], trace["y"], strict=True)
+        for owner, count in zip(trace["y"], trace["x"], strict=True)
     }
     assert open_by_owner == {("First touch", "005NY"): 6, ("SAL review", "005NY"): 2}
     score = {trace["name"]: trace for trace in specs["score_calibration"]["data"]}
