@@ -149,8 +149,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
         return 2
     print(render(summarise_published(path)))
     print(
-        f"\nNext: open the marts read-only (duckdb {settings.serve_path} -readonly), "
-        "or `make ui` for the asset graph; see README."
+        f'\nNext: lead-funnel sql --database {settings.database} "select ..." (read-only), '
+        f"lead-funnel report --database {settings.database}, or `make ui`; see README."
     )
     return 0
 

@@ -62,7 +62,7 @@ class Heartbeat:
         report(self.phase, f"{self.status} ({took:.0f}s in this step)")
 
     def _beat(self) -> None:
-        while not self._stop.wait(min(1.0, self.every)):
+        while not self._stop.wait(min(0.5, self.every / 3)):
             with self._lock:
                 if seconds_since_last_report() >= self.every:
                     self._emit()

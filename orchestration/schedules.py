@@ -35,7 +35,9 @@ DEFAULT_STATUS = "STOPPED"
 def build_nightly_schedule(job: JobDefinition) -> ScheduleDefinition:
     cron = os.environ.get("LEAD_FUNNEL_SCHEDULE_CRON", DEFAULT_CRON)
     timezone = os.environ.get("LEAD_FUNNEL_SCHEDULE_TIMEZONE", DEFAULT_TIMEZONE)
-    status = DefaultScheduleStatus(os.environ.get("LEAD_FUNNEL_SCHEDULE_STATUS", DEFAULT_STATUS).upper())
+    status = DefaultScheduleStatus(
+        os.environ.get("LEAD_FUNNEL_SCHEDULE_STATUS", DEFAULT_STATUS).upper()
+    )
 
     @schedule(
         name="nightly_refresh_schedule",

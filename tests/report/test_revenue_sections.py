@@ -92,7 +92,7 @@ def test_revenue_sections_show_the_contract_marts(tmp_path: Path) -> None:
     assert attainment["Attainment"] == {"Mqls": 0.4, "Sqls": 0.25}  # channel `all` of May
     assert attainment["Pace"] == {"Mqls": pytest.approx(4 / 3), "Sqls": pytest.approx(5 / 6)}
     coverage = targets.tables[-1]
-    assert coverage.rows == [["2025 Q2", 1000.0, 400.0, 1200.0, 600.0, 2.0]]
+    assert coverage.rows == [["2025-Q2", 1000.0, 400.0, 1200.0, 600.0, 2.0]]
 
     speed = {
         t.name: list(zip(t.x, t.y, strict=True))
