@@ -121,6 +121,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"lead-funnel run: {error}", file=sys.stderr)
         return 2
     _print_outcome(outcome)
+    if outcome.success and args.export_parquet:
+        from lead_funnel.parquet_export import export_parquet
+
+        counts = export_parquet(settings.serve_path, args.export_parquet)
+        print(f"  Parquet: {len(counts)} marts in {args.export_parquet}")
     if not outcome.success:
         print("\nlead-funnel run FAILED; the previous publication is kept.", file=sys.stderr)
         for failure in outcome.failures:
@@ -307,6 +312,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--marketo-schema", default=None, help="schema of the MAP tables (default raw_marketo)"
+    )
+    run.add_argument(
+        "--export-parquet",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also write the published marts as DIR/<mart>.parquet (each replaced atomically)",
     )
     run.add_argument("--quiet", action="store_true")
     run.set_defaults(func=cmd_run)

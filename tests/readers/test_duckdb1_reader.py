@@ -71,3 +71,24 @@ def test_lead_funnel_sql_queries_the_serve_file_read_only(handbuilt_run) -> None
     refused = lead_funnel_cli("sql", "--database", database, "drop table marts.dim_leads")
     assert refused.returncode == 1
     assert "read-only mode" in refused.stderr
+
+
+def test_the_marts_export_as_parquet_one_file_per_mart(handbuilt_run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from lead_funnel.parquet_export import export_parquet
+
+    serve = handbuilt_run["serve"]
+    target = tmp_path / "parquet"
+    counts = export_parquet(serve, target)
+    marts = [name.split(".", 1)[1] for name in _relations(serve) if name.startswith("marts.")]
+    assert sorted(p.name for p in target.iterdir()) == sorted(f"{m}.parquet" for m in marts)
+    with duckdb.connect() as con:
+        for mart in marts:
+            path = target / f"{mart}.parquet"
+            assert con.execute(f"select count(*) from '{path}'").fetchone()[0] == counts[mart]
+        funnel = con.execute(
+            f"select cohort_month, channel, mqls, sals, sqls from '{target}/fct_funnel_by_source.parquet' "
+            "where channel = 'paid_search' order by cohort_month"
+        ).fetchall()
+    assert [row[2:] for row in funnel] == [(9, 5, 3), (1, 0, 0)]
+    export_parquet(serve, target)  # again: replaced in place, nothing left behind
+    assert not [p for p in target.iterdir() if p.name.startswith(".")]
