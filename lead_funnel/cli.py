@@ -88,8 +88,17 @@ def _print_outcome(outcome) -> None:  # type: ignore[no-untyped-def]
     print(f"\nrun {outcome.run_id} as of {outcome.as_of} took {outcome.seconds:.1f}s")
     if settings is not None and settings.serve_path.exists():
         print(f"  published (BI reads this, read-only): {settings.serve_path}")
-        if outcome.success and settings.report_path.exists():
-            print(f"  funnel report (open in a browser): {settings.report_path}")
+        if outcome.success:
+            report = settings.report_path
+            fresh = (
+                report.exists() and report.stat().st_mtime >= settings.serve_path.stat().st_mtime
+            )
+            print(
+                f"  funnel report (open in a browser): {report}"
+                if fresh
+                else "  funnel report: NOT written by this run (its error is in the run's log); "
+                f"`lead-funnel report --database {settings.database}` retries"
+            )
         print(
             f"  data docs (GX; loads its styles from a CDN): {settings.data_docs_dir / 'index.html'}"
         )
@@ -182,7 +191,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     if serve is None:
         return 2
     out = args.out or PipelineSettings.resolve(args.database, args.serve).report_path
-    result = render_report(serve, out)
+    try:
+        result = render_report(serve, out)
+    except ValueError as error:
+        print(f"lead-funnel report: {error}", file=sys.stderr)
+        return 2
     print(
         f"funnel report: {result.path} ({result.bytes / 1e6:.1f} MB, "
         f"{len(result.sections)} sections: {', '.join(result.sections)})"

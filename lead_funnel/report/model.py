@@ -60,7 +60,15 @@ class ReportContext:
 
     @classmethod
     def open(cls, con: duckdb.DuckDBPyConnection, source: str) -> ReportContext:
-        row = con.execute(f"select max(as_of) from {META_SCHEMA}.publication").fetchone()
+        found = con.execute(
+            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+            [META_SCHEMA, "publication"],
+        ).fetchone()
+        row = (
+            con.execute(f"select max(as_of) from {META_SCHEMA}.publication").fetchone()
+            if found and found[0]
+            else None
+        )
         if row is None or row[0] is None:
             raise ValueError(f"{source} holds no publication record: run `lead-funnel run` first")
         context = cls(con=con, source=source, as_of=row[0])
