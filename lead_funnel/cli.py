@@ -88,11 +88,25 @@ def _print_outcome(outcome) -> None:  # type: ignore[no-untyped-def]
     print(f"\nrun {outcome.run_id} as of {outcome.as_of} took {outcome.seconds:.1f}s")
     if settings is not None and settings.serve_path.exists():
         print(f"  published (BI reads this, read-only): {settings.serve_path}")
-        print(f"  data docs: {settings.data_docs_dir / 'index.html'}")
+        if outcome.success:
+            report = settings.report_path
+            fresh = (
+                report.exists() and report.stat().st_mtime >= settings.serve_path.stat().st_mtime
+            )
+            print(
+                f"  funnel report (open in a browser): {report}"
+                if fresh
+                else "  funnel report: NOT written by this run (its error is in the run's log); "
+                f"`lead-funnel report --database {settings.database}` retries"
+            )
+        print(
+            f"  data docs (GX; loads its styles from a CDN): {settings.data_docs_dir / 'index.html'}"
+        )
         print(f"  SLA alerts: {settings.alerts_dir}")
         print(
-            f"\nNext: duckdb -readonly {settings.serve_path} (schema marts), `make ui` for the asset "
-            "graph and schedule, `lead-funnel check` after editing a model; README: Reading the marts."
+            f'\nNext: lead-funnel sql --database {settings.database} "select ..." (schema marts, '
+            "read-only), `make ui` for the asset graph, this run and the schedule, `lead-funnel "
+            "check` after editing a model; README: Reading the marts."
         )
 
 
@@ -116,6 +130,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"lead-funnel run: {error}", file=sys.stderr)
         return 2
     _print_outcome(outcome)
+    if outcome.success and args.export_parquet:
+        from lead_funnel.parquet_export import export_parquet
+
+        counts = export_parquet(settings.serve_path, args.export_parquet)
+        print(f"  Parquet: {len(counts)} marts in {args.export_parquet}")
     if not outcome.success:
         print("\nlead-funnel run FAILED; the previous publication is kept.", file=sys.stderr)
         for failure in outcome.failures:
@@ -144,21 +163,78 @@ def cmd_summary(args: argparse.Namespace) -> int:
         return 2
     print(render(summarise_published(path)))
     print(
-        f"\nNext: open the marts read-only (duckdb {settings.serve_path} -readonly), "
-        "or `make ui` for the asset graph; see README."
+        f'\nNext: lead-funnel sql --database {settings.database} "select ..." (read-only), '
+        f"lead-funnel report --database {settings.database}, or `make ui`; see README."
     )
     return 0
 
 
+def _serve_file(args: argparse.Namespace) -> Path | None:
+    from lead_funnel.settings import PipelineSettings
+
+    settings = PipelineSettings.resolve(args.database, args.serve)
+    if not settings.serve_path.exists():
+        print(
+            f"lead-funnel {args.command}: {settings.serve_path} does not exist; "
+            f"run `lead-funnel run --database {settings.database}` first",
+            file=sys.stderr,
+        )
+        return None
+    return settings.serve_path
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from lead_funnel.report import render_report
+    from lead_funnel.settings import PipelineSettings
+
+    serve = _serve_file(args)
+    if serve is None:
+        return 2
+    out = args.out or PipelineSettings.resolve(args.database, args.serve).report_path
+    try:
+        result = render_report(serve, out)
+    except ValueError as error:
+        print(f"lead-funnel report: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"funnel report: {result.path} ({result.bytes / 1e6:.1f} MB, "
+        f"{len(result.sections)} sections: {', '.join(result.sections)})"
+    )
+    return 0
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    serve = _serve_file(args)
+    if serve is None:
+        return 2
+    with duckdb.connect(str(serve), read_only=True) as con:
+        try:
+            relation = con.sql(args.query)
+        except duckdb.Error as error:
+            print(f"lead-funnel sql: {error}", file=sys.stderr)
+            return 1
+        if relation is None:  # a statement without a result
+            return 0
+        if args.csv:
+            relation.df().to_csv(sys.stdout, index=False)
+        else:
+            relation.show(max_rows=args.max_rows, max_width=args.max_width)
+    return 0
+
+
 def cmd_ui(args: argparse.Namespace) -> int:
+    from lead_funnel.pipeline import dagster_home
     from lead_funnel.settings import PipelineSettings
 
     settings = PipelineSettings.resolve(args.database)
     settings.export()
-    os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / ".dagster_home"))
-    home = Path(os.environ["DAGSTER_HOME"])
+    home = dagster_home(settings) or settings.dagster_home
+    os.environ["DAGSTER_HOME"] = str(home)
     home.mkdir(parents=True, exist_ok=True)
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    print(f"Dagster instance (runs of `lead-funnel run` on this warehouse): {home}", flush=True)
     venv_bin = Path(sys.executable).parent
     os.environ["PATH"] = (
         f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}"  # dbt for dagster-dbt
@@ -250,6 +326,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--marketo-schema", default=None, help="schema of the MAP tables (default raw_marketo)"
     )
+    run.add_argument(
+        "--export-parquet",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also write the published marts as DIR/<mart>.parquet (each replaced atomically)",
+    )
     run.add_argument("--quiet", action="store_true")
     run.set_defaults(func=cmd_run)
 
@@ -266,6 +349,30 @@ def build_parser() -> argparse.ArgumentParser:
     _database_argument(summary)
     summary.add_argument("--serve", type=Path, default=None)
     summary.set_defaults(func=cmd_summary)
+
+    report_parser = commands.add_parser(
+        "report", help="render the funnel report (HTML) from the published marts"
+    )
+    _database_argument(report_parser)
+    report_parser.add_argument("--serve", type=Path, default=None, help="the serve file to read")
+    report_parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="where to write it (default <warehouse>_artifacts/report/index.html)",
+    )
+    report_parser.set_defaults(func=cmd_report)
+
+    sql = commands.add_parser(
+        "sql", help="query the published marts read-only (the serve file), e.g. sql 'select ...'"
+    )
+    _database_argument(sql)
+    sql.add_argument("query", help="SQL; the marts are in schema marts, data health in audit")
+    sql.add_argument("--serve", type=Path, default=None, help="the serve file to read")
+    sql.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    sql.add_argument("--max-rows", type=int, default=40)
+    sql.add_argument("--max-width", type=int, default=160)
+    sql.set_defaults(func=cmd_sql)
 
     ui = commands.add_parser("ui", help="start the Dagster UI (dagster dev) on 127.0.0.1")
     _database_argument(ui)

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import duckdb
 
+from lead_funnel.data_health import publish_data_health
 from lead_funnel.faults import checkpoint
 from lead_funnel.settings import BUILD_SCHEMA, META_SCHEMA, PUBLISHED_SCHEMA, PipelineSettings
 from lead_funnel.warehouse import connect, tables_in_schema
@@ -36,6 +37,9 @@ PERSONAL_COLUMN = re.compile(
     r"^(email|e_mail|first_name|last_name|full_name|user_name|name|phone|mobile_phone)$"
 )
 TEMP_SUFFIX = ".publishing"
+# The serve file is written in a storage format every DuckDB 1.x client reads (what most
+# BI drivers embed), not DuckDB 2.0's default; tests open it with a real duckdb 1.x.
+SERVE_STORAGE_VERSION = "v1.0.0"
 BYTES_PER_VALUE_ESTIMATE = 8
 
 
@@ -49,6 +53,7 @@ class PublicationResult:
     as_of: datetime
     serve_path: Path
     relations: dict[str, int] = field(default_factory=dict)
+    data_health: dict[str, int] = field(default_factory=dict)
     serve_bytes: int = 0
     seconds: float = 0.0
     serve_copy_seconds: float = 0.0
@@ -206,13 +211,16 @@ def publish_marts(settings: PipelineSettings, *, run_id: str, as_of: datetime) -
 
         # 1. the new serve file, beside the old one
         phase_started = time.perf_counter()
-        con.execute(f"attach '{temp_path}' as publication")
+        con.execute(
+            f"attach '{temp_path}' as publication (storage_version '{SERVE_STORAGE_VERSION}')"
+        )
         try:
             con.execute(f'create schema publication."{PUBLISHED_SCHEMA}"')
             first, rest = relations[:1], relations[1:]
             result.relations = _copy_relations(con, first, "publication.", PUBLISHED_SCHEMA)
             checkpoint("publish:serve_copy")
             result.relations |= _copy_relations(con, rest, "publication.", PUBLISHED_SCHEMA)
+            result.data_health = publish_data_health(con, "publication", run_id)
             con.execute(f'create schema publication."{META_SCHEMA}"')
             con.execute(
                 f'create table publication."{META_SCHEMA}".publication as select '

@@ -70,6 +70,16 @@ class PipelineSettings:
         return self.artifacts_dir / "runs"
 
     @property
+    def report_path(self) -> Path:
+        """The funnel report every successful run writes (self-contained HTML)."""
+        return self.artifacts_dir / "report" / "index.html"
+
+    @property
+    def dagster_home(self) -> Path:
+        """The Dagster instance the CLI's runs and `lead-funnel ui` share (run history)."""
+        return self.artifacts_dir / "dagster_home"
+
+    @property
     def dbt_target_dir(self) -> Path:
         """dbt's artifacts and partial-parse state for this warehouse, kept between runs."""
         return self.artifacts_dir / "dbt_target"

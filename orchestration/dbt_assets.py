@@ -148,6 +148,7 @@ def lead_funnel_dbt_assets(
     returncode = run_build(args, env, settings.dbt_target_dir, log_path)
     run_results = settings.dbt_target_dir / "run_results.json"
     if run_results.exists():
+        report("dbt", "recording the results as Dagster outputs and asset checks")
         yield from events_from_run_results(context, run_results, MANIFEST, TRANSLATOR, DBT_PROJECT)
     if returncode != 0:
         raise_for_failed_nodes(run_results, log_path)

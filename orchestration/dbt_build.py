@@ -22,7 +22,7 @@ from dagster_dbt.asset_utils import get_asset_check_key_for_test
 from lead_funnel.dbt_cli import dbt_executable
 from lead_funnel.faults import checkpoint
 from lead_funnel.paths import DBT_PROJECT_DIR
-from lead_funnel.progress import report
+from lead_funnel.progress import Heartbeat
 
 RESULT_LINE = re.compile(r"^\S*\s*(\d+) of (\d+) (OK|PASS|WARN|ERROR|FAIL|SKIP|NO-OP)\b")
 FAULT_AFTER_RESULTS = 10
@@ -43,7 +43,7 @@ def run_build(args: list[str], env: Mapping[str, str], target_path: Path, log_pa
     ]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     results = 0
-    with log_path.open("w") as log:
+    with log_path.open("w") as log, Heartbeat("dbt", "parsing and starting dbt") as beat:
         process = subprocess.Popen(
             command,
             cwd=DBT_PROJECT_DIR,
@@ -61,8 +61,10 @@ def run_build(args: list[str], env: Mapping[str, str], target_path: Path, log_pa
                 results += 1
                 if results == FAULT_AFTER_RESULTS:
                     checkpoint("dbt")
-                if results % PROGRESS_EVERY == 0:
-                    report("dbt", f"{match.group(1)} of {match.group(2)} nodes")
+                beat.update(
+                    f"{match.group(1)} of {match.group(2)} nodes done",
+                    force=results % PROGRESS_EVERY == 0,
+                )
         return process.wait()
 
 

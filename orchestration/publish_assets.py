@@ -7,11 +7,26 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 from lead_funnel.audit_log import blocking_failures_for_run
 from lead_funnel.progress import report
 from lead_funnel.publish import PublicationRefused, publish_marts
+from lead_funnel.settings import PipelineSettings
 from lead_funnel.warehouse import connect
 from orchestration.resources import WarehouseResource
 from orchestration.run_context import run_as_of
 
 PUBLISHED_MARTS_KEY = AssetKey(["publication", "published_marts"])
+
+
+def write_report(context: AssetExecutionContext, settings: PipelineSettings) -> dict[str, str]:
+    """The funnel report of what was just published. The publication stands if it fails."""
+    from lead_funnel.report import render_report
+
+    try:
+        rendered = render_report(settings.serve_path, settings.report_path)
+    except Exception as error:  # the marts are published; say loudly that the page is not
+        context.log.error(f"the funnel report could not be written: {error!r}")
+        report("report", f"FAILED: {error!r}")
+        return {"report_error": repr(error)}
+    report("report", f"{rendered.path} ({rendered.bytes / 1e6:.1f} MB, {rendered.seconds:.1f}s)")
+    return {"report_path": str(rendered.path)}
 
 
 def build_publish_asset(mart_keys: Sequence[AssetKey]):
@@ -50,8 +65,10 @@ def build_publish_asset(mart_keys: Sequence[AssetKey]):
             f"{len(result.relations)} relations in {result.seconds:.1f}s (serve file "
             f"{result.serve_copy_seconds:.1f}s, warehouse marts {result.warehouse_copy_seconds:.1f}s)",
         )
+        report_metadata = write_report(context, settings)
         return MaterializeResult(
             metadata={
+                **report_metadata,
                 "serve_path": str(result.serve_path),
                 "relations": result.relations,
                 "serve_bytes": result.serve_bytes,

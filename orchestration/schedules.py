@@ -4,7 +4,13 @@
 |---|---|
 | LEAD_FUNNEL_SCHEDULE_CRON | `0 2 * * *` (02:00) |
 | LEAD_FUNNEL_SCHEDULE_TIMEZONE | `UTC` |
-| LEAD_FUNNEL_SCHEDULE_STATUS | `RUNNING` (`STOPPED` to deploy it switched off) |
+| LEAD_FUNNEL_SCHEDULE_STATUS | `STOPPED` (`RUNNING` to deploy it switched on) |
+
+Stopped by default, so browsing the UI (`dagster dev` starts a daemon) never starts
+nightly runs by accident. To run it for real either switch it on (in the UI, or
+LEAD_FUNNEL_SCHEDULE_STATUS=RUNNING) and keep `dagster-daemon run` going with the same
+DAGSTER_HOME, or leave it stopped and call `lead-funnel run` from cron or a systemd
+timer (README: The nightly job).
 """
 
 import os
@@ -23,12 +29,15 @@ from orchestration.run_context import AS_OF_TAG, format_as_of
 
 DEFAULT_CRON = "0 2 * * *"
 DEFAULT_TIMEZONE = "UTC"
+DEFAULT_STATUS = "STOPPED"
 
 
 def build_nightly_schedule(job: JobDefinition) -> ScheduleDefinition:
     cron = os.environ.get("LEAD_FUNNEL_SCHEDULE_CRON", DEFAULT_CRON)
     timezone = os.environ.get("LEAD_FUNNEL_SCHEDULE_TIMEZONE", DEFAULT_TIMEZONE)
-    status = DefaultScheduleStatus(os.environ.get("LEAD_FUNNEL_SCHEDULE_STATUS", "RUNNING").upper())
+    status = DefaultScheduleStatus(
+        os.environ.get("LEAD_FUNNEL_SCHEDULE_STATUS", DEFAULT_STATUS).upper()
+    )
 
     @schedule(
         name="nightly_refresh_schedule",

@@ -16,6 +16,7 @@ from lead_funnel.telemetry import disable_telemetry
 
 disable_telemetry()
 os.environ.pop("DAGSTER_HOME", None)  # tests use ephemeral Dagster instances
+os.environ["LEAD_FUNNEL_DAGSTER_INSTANCE"] = "ephemeral"  # not <artifacts>/dagster_home
 os.environ.pop("LEAD_FUNNEL_FAULT_AT", None)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -83,13 +83,15 @@ def test_cron_and_time_zone_come_from_the_environment(monkeypatch: pytest.Monkey
 
     monkeypatch.setenv("LEAD_FUNNEL_SCHEDULE_CRON", "30 3 * * 1-5")
     monkeypatch.setenv("LEAD_FUNNEL_SCHEDULE_TIMEZONE", "America/New_York")
-    monkeypatch.setenv("LEAD_FUNNEL_SCHEDULE_STATUS", "STOPPED")
+    monkeypatch.delenv("LEAD_FUNNEL_SCHEDULE_STATUS", raising=False)
+    assert build_nightly_schedule(nightly_refresh).default_status.value == "STOPPED"  # explicit
+    monkeypatch.setenv("LEAD_FUNNEL_SCHEDULE_STATUS", "RUNNING")
     schedule = build_nightly_schedule(nightly_refresh)
     assert (schedule.cron_schedule, schedule.execution_timezone) == (
         "30 3 * * 1-5",
         "America/New_York",
     )
-    assert schedule.default_status.value == "STOPPED"
+    assert schedule.default_status.value == "RUNNING"
     # 03:30 in New York in January is 08:30 UTC: the as-of is always UTC
     tick = datetime(2026, 1, 6, 3, 30, tzinfo=ZoneInfo("America/New_York"))
     request = schedule.evaluate_tick(
@@ -101,3 +103,32 @@ def test_cron_and_time_zone_come_from_the_environment(monkeypatch: pytest.Monkey
 def test_full_refresh_job_is_tagged(definitions) -> None:  # type: ignore[no-untyped-def]
     job = definitions.resolve_job_def("full_refresh")
     assert job.tags["lead_funnel/full_refresh"] == "true"
+
+
+def test_cli_runs_record_into_the_warehouse_dagster_home_the_ui_opens(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from dagster import DagsterInstance, job, op
+
+    from lead_funnel.pipeline import _instance, dagster_home
+    from lead_funnel.settings import PipelineSettings
+
+    settings = PipelineSettings.resolve(tmp_path / "warehouse.duckdb")
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.setenv("LEAD_FUNNEL_DAGSTER_INSTANCE", "ephemeral")
+    assert dagster_home(settings) is None  # the tests' throwaway instances
+    monkeypatch.delenv("LEAD_FUNNEL_DAGSTER_INSTANCE")
+    assert dagster_home(settings) == tmp_path / "warehouse_artifacts" / "dagster_home"
+
+    @op
+    def one() -> int:
+        return 1
+
+    @job
+    def tiny() -> None:
+        one()
+
+    run_id = tiny.execute_in_process(instance=_instance(settings)).run_id
+    # what `lead-funnel ui` opens for this warehouse (DAGSTER_HOME = that directory) sees it
+    seen = DagsterInstance.from_config(str(settings.dagster_home))
+    assert [run.run_id for run in seen.get_runs()] == [run_id]
