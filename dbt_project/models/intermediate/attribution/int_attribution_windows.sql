@@ -3,7 +3,9 @@
     with what every model's credit rule needs.
 
     Milestones: `mql` at mql_at (every cycle), `opportunity` at
-    opportunity_created_at (cycles with an opportunity). A window holds the lead's
+    opportunity_created_at (cycles with an opportunity; when the lead names an
+    opportunity whose row has not landed yet, at the cycle's sql_at, else mql_at, so
+    the funnel's opportunity is still shared out). A window holds the lead's
     lead_created touch plus every other touch at or before the milestone and after
     the close of the lead's previous cycle (cycle 1: every earlier touch), and,
     when the lookback_days setting is set, not more than that many days before the
@@ -69,11 +71,10 @@ milestones as (
         cycles.lead_id,
         cycles.cycle_number,
         'opportunity' as milestone,
-        cycles.opportunity_created_at as milestone_at,
+        coalesce(cycles.opportunity_created_at, cycles.sql_at, cycles.mql_at) as milestone_at,
         cycles.mql_at
     from cycles
     where cycles.opportunity_id is not null
-        and cycles.opportunity_created_at is not null
 
 ),
 
