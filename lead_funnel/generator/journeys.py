@@ -26,7 +26,13 @@ from lead_funnel.generator.campaigns import assign
 from lead_funnel.generator.funnel import LANE_FAST
 from lead_funnel.generator.logs import concat_index
 from lead_funnel.generator.rng import stream
-from lead_funnel.generator.vocab import C_EMAIL, C_PAID_SEARCH, C_PAID_SOCIAL, C_SYNDICATION, C_WEBINAR
+from lead_funnel.generator.vocab import (
+    C_EMAIL,
+    C_PAID_SEARCH,
+    C_PAID_SOCIAL,
+    C_SYNDICATION,
+    C_WEBINAR,
+)
 from lead_funnel.generator.worktime import DAY, HOUR, MINUTE
 from lead_funnel.generator.world import World
 
@@ -108,7 +114,12 @@ def simulate_journeys(world: World, block: Block) -> Journeys:
     p = block.people
     via_marketo = channel == C_EMAIL
     keep = ~via_marketo | p.has_twin[touch_lead]
-    touch_lead, t, channel, via_marketo = touch_lead[keep], t[keep], channel[keep], via_marketo[keep]
+    touch_lead, t, channel, via_marketo = (
+        touch_lead[keep],
+        t[keep],
+        channel[keep],
+        via_marketo[keep],
+    )
     campaign = assign(rng, world.calendar, channel, t)
     # one response per lead and campaign, never the lead's own acquisition campaign
     order = np.lexsort((t, campaign, touch_lead))

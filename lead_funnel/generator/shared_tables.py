@@ -295,7 +295,9 @@ def _nurture_memberships(world: World, block: Block) -> Frame:
         "progression_status": codes(np.full(len(rows), 4, dtype=np.int64), statuses),
         "membership_date": j.t[rows] - DAY,
         "reached_success": np.ones(len(rows), dtype=bool),
-        "attended_minutes_c": nullable(np.zeros(len(rows), dtype=np.int64), np.ones(len(rows), dtype=bool)),
+        "attended_minutes_c": nullable(
+            np.zeros(len(rows), dtype=np.int64), np.ones(len(rows), dtype=bool)
+        ),
         "__key": NURTURE_KEY_BASE + block.spec.index * 10**9 + rows,
         "__t": j.t[rows],
         "__lag": sync_lags(
