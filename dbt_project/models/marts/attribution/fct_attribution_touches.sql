@@ -15,7 +15,6 @@
     Credits are rounded to 10 decimals (the time_decay sum's last bits depend on the
     order threads add it).
 -#}
-{%- set models = ['first_touch', 'last_touch', 'linear', 'u_shaped', 'w_shaped', 'time_decay'] %}
 with
 
 windows as (
@@ -27,7 +26,9 @@ windows as (
 attribution_models as (
 
     select attribution_model.model
-    from (values {% for model in models %}('{{ model }}'){% if not loop.last %}, {% endif %}{% endfor %}) as attribution_model (model)
+    from (
+        values ('first_touch'), ('last_touch'), ('linear'), ('u_shaped'), ('w_shaped'), ('time_decay')
+    ) as attribution_model (model)
 
 ),
 
@@ -66,20 +67,28 @@ u_shaped as (
 
 ),
 
+w_tenths as (
+
+    select
+        *,
+        case
+            when touches_in_window > role_touches and has_w_role = 0 then 0.1e0 / (touches_in_window - role_touches)
+            when touches_in_window = role_touches and has_w_role = 1 then 0.1e0 / role_touches
+            else 0
+        end as w_tenth_share
+    from u_shaped
+
+),
+
 w_shaped as (
 
     select
         *,
         case
             when milestone = 'mql' then u_shaped_credit
-            else 0.3e0 * (is_first + is_mql_touch + is_last)
-                + case
-                    when touches_in_window > role_touches
-                        then case when has_w_role = 0 then 0.1e0 / (touches_in_window - role_touches) else 0 end
-                    else case when has_w_role = 1 then 0.1e0 / role_touches else 0 end
-                end
+            else 0.3e0 * (is_first + is_mql_touch + is_last) + w_tenth_share
         end as w_shaped_credit
-    from u_shaped
+    from w_tenths
 
 ),
 

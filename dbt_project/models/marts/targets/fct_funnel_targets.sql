@@ -66,19 +66,30 @@ with_all as (
 
 ),
 
+metric_names as (
+
+    select metric_name.metric
+    from (
+        values ('mqls'), ('sals'), ('sqls'), ('opportunities'), ('pipeline_amount'), ('won_amount')
+    ) as metric_name (metric)
+
+),
+
 actuals as (
 
-    {%- for metric in metrics %}
     select
-        cohort_month,
-        channel,
-        '{{ metric }}' as metric,
-        cast({{ metric }} as double) as actual
+        with_all.cohort_month,
+        with_all.channel,
+        metric_names.metric,
+        cast(
+            case metric_names.metric
+                {%- for metric in metrics %}
+                    when '{{ metric }}' then with_all.{{ metric }}
+                {%- endfor %}
+            end as double
+        ) as actual
     from with_all
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    cross join metric_names
 
 ),
 
@@ -94,7 +105,10 @@ elapsed as (
             when run_context.as_of <= targets.month then 0.0e0
             when run_context.as_of >= {{ dbt.dateadd('month', 1, 'targets.month') }} then 1.0e0
             else {{ dbt.datediff('targets.month', 'run_context.as_of', 'second') }}
-                / cast({{ dbt.datediff('targets.month', dbt.dateadd('month', 1, 'targets.month'), 'second') }} as double)
+                / cast(
+                    {{ dbt.datediff('targets.month', dbt.dateadd('month', 1, 'targets.month'), 'second') }}
+                    as double
+                )
         end as month_elapsed_share,
         run_context.as_of
     from targets

@@ -86,8 +86,8 @@ open_pipeline as (
         coalesce(sum(cycles.amount), 0) as open_pipeline_amount
     from measured
     left join cycles
-        on cycles.opportunity_created_at <= measured.measured_at
-            and (cycles.outcome not in ('won', 'lost') or cycles.closed_at > measured.measured_at)
+        on measured.measured_at >= cycles.opportunity_created_at
+            and (cycles.outcome not in ('won', 'lost') or measured.measured_at < cycles.closed_at)
     group by measured.quarter_start
 
 ),
