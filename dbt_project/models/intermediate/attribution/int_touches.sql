@@ -123,8 +123,8 @@ lead_created as (
         0 as touch_type_order,
         created_at as touch_at,
         channel,
-        cast(null as varchar) as campaign_id,
-        cast(null as varchar) as program_id
+        cast(null as {{ dbt.type_string() }}) as campaign_id,
+        cast(null as {{ dbt.type_string() }}) as program_id
     from leads
 
 ),
@@ -139,7 +139,7 @@ campaign_responses as (
         campaign_members.first_responded_date as touch_at,
         coalesce(campaign_channels.channel, 'other') as channel,
         campaign_members.campaign_id,
-        cast(null as varchar) as program_id
+        cast(null as {{ dbt.type_string() }}) as program_id
     from campaign_members
     left join lead_merges
         on campaign_members.lead_id = lead_merges.losing_lead_id
@@ -156,8 +156,8 @@ program_successes as (
 
     select
         {{ dbt.concat([
-            "'program_success:'", 'cast(memberships.marketo_lead_id as varchar)',
-            "':'", 'cast(memberships.program_id as varchar)'
+            "'program_success:'", 'cast(memberships.marketo_lead_id as {{ dbt.type_string() }})',
+            "':'", 'cast(memberships.program_id as {{ dbt.type_string() }})'
         ]) }} as touch_id,
         crm_links.lead_id,
         'program_success' as touch_type,
@@ -165,7 +165,7 @@ program_successes as (
         coalesce(success_changes.succeeded_at, memberships.membership_at) as touch_at,
         coalesce(program_channels.channel, 'other') as channel,
         programs.sfdc_campaign_id as campaign_id,
-        cast(memberships.program_id as varchar) as program_id
+        cast(memberships.program_id as {{ dbt.type_string() }}) as program_id
     from memberships
     inner join crm_links
         on memberships.marketo_lead_id = crm_links.marketo_lead_id
