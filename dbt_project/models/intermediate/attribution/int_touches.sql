@@ -156,8 +156,8 @@ program_successes as (
 
     select
         {{ dbt.concat([
-            "'program_success:'", 'cast(memberships.marketo_lead_id as {{ dbt.type_string() }})',
-            "':'", 'cast(memberships.program_id as {{ dbt.type_string() }})'
+            "'program_success:'", 'cast(memberships.marketo_lead_id as ' ~ dbt.type_string() ~ ')',
+            "':'", 'cast(memberships.program_id as ' ~ dbt.type_string() ~ ')'
         ]) }} as touch_id,
         crm_links.lead_id,
         'program_success' as touch_type,
