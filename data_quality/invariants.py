@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from data_quality.invariant import Invariant, Severity
-from data_quality.rules import cycles, funnel, reconciliation, scores, sla
+from data_quality.rules import attribution, cycles, funnel, reconciliation, scores, sla
 
 INVARIANTS: tuple[Invariant, ...] = (
     cycles.cycle_stage_times_never_go_backwards,
@@ -26,6 +26,7 @@ INVARIANTS: tuple[Invariant, ...] = (
     cycles.handoffs_meet_the_mql_definition,
     funnel.funnel_stage_counts_never_increase,
     funnel.funnel_rates_are_fractions,
+    attribution.attribution_conserves_the_funnel,
     scores.score_components_add_up_to_total,
     scores.leads_below_the_fit_gate_are_never_mql_eligible,
     sla.sla_breaches_are_due_after_they_start,

@@ -20,6 +20,7 @@ class MartsSummary:
     funnel: dict[str, int] = field(default_factory=dict)
     by_channel: list[tuple] = field(default_factory=list)
     breaches: list[tuple] = field(default_factory=list)
+    speed_to_lead: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 FUNNEL_SQL = f"""
@@ -54,6 +55,21 @@ order by sla, status
 """
 
 
+# The field's claim: a lead answered within an hour qualifies far more often than one
+# answered after a day. The groups are the contract's bucket names (fct_speed_to_lead);
+# their bounds live in seed speed_to_lead_buckets.
+SPEED_TO_LEAD_GROUPS = {
+    "within an hour": ("within_5_minutes", "within_1_hour"),
+    "after a day": ("within_2_days", "later"),
+}
+
+SPEED_TO_LEAD_SQL = f"""
+select response_bucket, sum(cycles) as cycles, sum(sqls) as sqls
+from {PUBLISHED_SCHEMA}.fct_speed_to_lead
+group by response_bucket
+"""
+
+
 def summarise(con: duckdb.DuckDBPyConnection, source: str) -> MartsSummary:
     summary = MartsSummary(source=source)
     for relation in tables_in_schema(con, PUBLISHED_SCHEMA):
@@ -75,6 +91,15 @@ def summarise(con: duckdb.DuckDBPyConnection, source: str) -> MartsSummary:
         summary.by_channel = con.execute(CHANNEL_SQL).fetchall()
     if "fct_sla_breaches" in summary.rows:
         summary.breaches = con.execute(BREACH_SQL).fetchall()
+    if "fct_speed_to_lead" in summary.rows:
+        by_bucket = {
+            bucket: (cycles, sqls)
+            for bucket, cycles, sqls in con.execute(SPEED_TO_LEAD_SQL).fetchall()
+        }
+        for label, buckets in SPEED_TO_LEAD_GROUPS.items():
+            cycles = sum(int(by_bucket.get(bucket, (0, 0))[0]) for bucket in buckets)
+            sqls = sum(int(by_bucket.get(bucket, (0, 0))[1]) for bucket in buckets)
+            summary.speed_to_lead[label] = (cycles, sqls)
     return summary
 
 
@@ -109,6 +134,12 @@ def render(summary: MartsSummary) -> str:
         lines += [
             f"    {sla:<20}{status:<8}{count:>8,}  avg {hours or 0:.1f} working hours late"
             for sla, status, count, hours in summary.breaches
+        ]
+    if summary.speed_to_lead:
+        lines += ["", "  Speed to lead (first completed sales task after the MQL), MQL->SQL:"]
+        lines += [
+            f"    {label:<16}{_rate(sqls, cycles):>7} of {cycles:,} cycles"
+            for label, (cycles, sqls) in summary.speed_to_lead.items()
         ]
     if summary.rows:
         lines += [

@@ -25,6 +25,7 @@ import numpy.typing as npt
 
 from lead_funnel.generator.block import Block
 from lead_funnel.generator.funnel import LANE_FAST, LANE_MANUAL, LANE_SCORE
+from lead_funnel.generator.journeys import simulate_journeys
 from lead_funnel.generator.landing import Frame, sync_lags
 from lead_funnel.generator.logs import Log, concat_index
 from lead_funnel.generator.marketo import MarketoPeople, Persons
@@ -306,6 +307,15 @@ def _webinars(
     )
 
 
+def _nurture_clicks(logs: dict[str, Log], world: World, block: Block) -> None:
+    """The progression to ``Clicked`` (success) of each nurture-email journey touch."""
+    j = simulate_journeys(world, block)
+    rows = np.flatnonzero(j.via_marketo)
+    logs["progression"].add(
+        mk=block.mkto_base + j.lead[rows], t=j.t[rows], program=j.campaign[rows], old=0, new=4
+    )
+
+
 def _persons_background(rng: np.random.Generator, logs: dict[str, Log], persons: Persons, program: IntArray,
                         rate: float, committee: bool = False) -> None:  # fmt: skip
     n = len(persons)
@@ -338,6 +348,7 @@ def simulate_activities(world: World, block: Block, mp: MarketoPeople) -> dict[s
     _persons_background(rng, logs, mp.committee, program, 1.0, committee=True)
     _cycle_activity(rng, logs, block, program)
     _webinars(rng, logs, block, program)
+    _nurture_clicks(logs, world, block)
     _merges_and_deletes(rng, logs, mp)
     return _frames(world, block, logs, mp)
 
@@ -458,7 +469,7 @@ def _frames(
     v = a["progression"]
     f = _common(v["mk"], v["t"], AT_PROGRESSION, lag_rng)
     camp = v["program"][f["__order"]]
-    statuses = ("Not in Program", "Registered", "Attended", "No Show")
+    statuses = ("Not in Program", "Registered", "Attended", "No Show", "Clicked")
     new = v["new"][f["__order"]]
     f.update({
         "campaign_id": world.calendar.number[camp] if len(camp) else camp,
@@ -466,7 +477,7 @@ def _frames(
         "primary_attribute_value": codes(camp, [c.name for c in world.calendar.campaigns]),
         "old_status": codes(v["old"][f["__order"]], statuses),
         "new_status": codes(new, statuses),
-        "success": new == 2,
+        "success": np.isin(new, (2, 4)),
         "reason": codes(np.zeros(len(new), np.int64), ("Changed by Smart Campaign",)),
     })  # fmt: skip
     frames["activity_change_status_in_progression"] = f

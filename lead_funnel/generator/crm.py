@@ -22,6 +22,7 @@ from lead_funnel.generator.funnel import (
     T_PROSPECT,
     T_QUALIFY,
 )
+from lead_funnel.generator.journeys import simulate_journeys
 from lead_funnel.generator.landing import Frame, concat, sync_lags
 from lead_funnel.generator.rng import choice, stream
 from lead_funnel.generator.vocab import (
@@ -520,5 +521,30 @@ def campaign_member_versions(world: World, block: Block) -> Frame:
     }
     frame["__lag"] = sync_lags(
         stream(block.spec.seed, "block", block.spec.index, "lag", "member"), len(rows)
+    )
+    return concat([frame, _journey_members(world, block)])
+
+
+def _journey_members(world: World, block: Block) -> Frame:
+    """Responses to other campaigns along the lead's journey (not nurture emails: Marketo)."""
+    j = simulate_journeys(world, block)
+    rows = np.flatnonzero(~j.via_marketo)
+    statuses = ("Responded", "Registered", "Attended", "No Show", "Sent")
+    status = np.where(j.channel[rows] == 4, 2, 0)
+    num = block.extra_base + rows
+    frame: Frame = {
+        "member_num": num,
+        "campaign_num": world.calendar.number[j.campaign[rows]],
+        "lead_num": block.lead_num(j.lead[rows]),
+        "status": codes(status, statuses),
+        "has_responded": np.ones(len(rows), dtype=bool),
+        "first_responded_date": j.t[rows],
+        "created_date": j.t[rows],
+        "is_deleted": np.zeros(len(rows), dtype=bool),
+        "__key": num,
+        "__t": j.t[rows],
+    }
+    frame["__lag"] = sync_lags(
+        stream(block.spec.seed, "block", block.spec.index, "lag", "journey_member"), len(rows)
     )
     return frame

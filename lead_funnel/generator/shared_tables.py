@@ -19,7 +19,8 @@ import pyarrow as pa
 from lead_funnel.generator.block import Block
 from lead_funnel.generator.campaigns import Calendar
 from lead_funnel.generator.companies import ACCOUNT_CUSTOMER, ACCOUNT_NONE
-from lead_funnel.generator.landing import Frame, sync_lags
+from lead_funnel.generator.journeys import simulate_journeys
+from lead_funnel.generator.landing import Frame, concat, sync_lags
 from lead_funnel.generator.marketo import MarketoPeople
 from lead_funnel.generator.rng import stream
 from lead_funnel.generator.vocab import (
@@ -274,6 +275,33 @@ def membership_versions(world: World, block: Block, mp: MarketoPeople) -> Frame:
         "__t": t,
         "__lag": sync_lags(
             stream(block.spec.seed, "block", block.spec.index, "lag", "membership"), len(mk)
+        ),
+    }
+    return concat([frame, _nurture_memberships(world, block)])
+
+
+NURTURE_KEY_BASE = 1 << 40  # membership keys of nurture clicks, apart from the person keys
+
+
+def _nurture_memberships(world: World, block: Block) -> Frame:
+    """Newsletter programs a lead reached success in (a click) along its journey."""
+    j = simulate_journeys(world, block)
+    rows = np.flatnonzero(j.via_marketo)
+    mk = block.mkto_base + j.lead[rows]
+    statuses = ("Member", "Registered", "Attended", "No Show", "Clicked")
+    frame: Frame = {
+        "lead_id": mk,
+        "program_id": world.calendar.number[j.campaign[rows]],
+        "progression_status": codes(np.full(len(rows), 4, dtype=np.int64), statuses),
+        "membership_date": j.t[rows] - DAY,
+        "reached_success": np.ones(len(rows), dtype=bool),
+        "attended_minutes_c": nullable(
+            np.zeros(len(rows), dtype=np.int64), np.ones(len(rows), dtype=bool)
+        ),
+        "__key": NURTURE_KEY_BASE + block.spec.index * 10**9 + rows,
+        "__t": j.t[rows],
+        "__lag": sync_lags(
+            stream(block.spec.seed, "block", block.spec.index, "lag", "nurture"), len(rows)
         ),
     }
     return frame

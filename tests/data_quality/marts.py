@@ -242,6 +242,24 @@ FUNNEL = [
     },
 ]
 
+ATTRIBUTION_COLUMNS = """
+    cohort_month date, channel varchar, model varchar, attributed_mqls double,
+    attributed_opportunities double, attributed_pipeline_amount double, attributed_won double,
+    attributed_won_amount double, spend double
+"""
+MARCH, APRIL = date(2025, 3, 1), date(2025, 4, 1)
+# Two models sharing out FUNNEL exactly: March 6 MQLs, 2 opportunities (70k), 1 won (50k);
+# April 2 MQLs. Columns: month, channel, model, MQLs, opportunities, pipeline, won, won amount.
+ATTRIBUTION = [
+    (MARCH, "paid_search", "first_touch", 4.0, 2.0, 70000.0, 1.0, 50000.0, 1200.0),
+    (MARCH, "email", "first_touch", 2.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+    (MARCH, "paid_search", "linear", 3.5, 1.25, 43750.0, 0.5, 25000.0, 1200.0),
+    (MARCH, "webinar", "linear", 2.5, 0.75, 26250.0, 0.5, 25000.0, 0.0),
+    (APRIL, "webinar", "first_touch", 2.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+    (APRIL, "webinar", "linear", 1.5, 0.0, 0.0, 0.0, 0.0, 0.0),
+    (APRIL, "email", "linear", 0.5, 0.0, 0.0, 0.0, 0.0, 0.0),
+]
+
 SCORE_COLUMNS = """
     lead_id varchar, as_of timestamp, fit_score double, engagement_score double,
     intent_score double, negative_score double, total_score double, is_mql_eligible boolean,
@@ -375,6 +393,7 @@ def build_clean_marts(con: duckdb.DuckDBPyConnection) -> None:
     )
     create_table(con, "marts.fct_lead_cycles", CYCLE_COLUMNS, CYCLES)
     create_table(con, "marts.fct_funnel_by_source", FUNNEL_COLUMNS, FUNNEL)
+    create_table(con, "marts.fct_attribution_by_channel", ATTRIBUTION_COLUMNS, ATTRIBUTION)
     create_table(con, "marts.fct_lead_scores", SCORE_COLUMNS, SCORES)
     create_table(con, "marts.fct_sla_breaches", BREACH_COLUMNS, BREACHES)
     create_table(con, "audit.reconciliation_raw_rows", RECONCILIATION_COLUMNS, RECONCILIATION)
@@ -420,10 +439,14 @@ BREAKS: dict[str, str] = {
         "update marts.fct_lead_cycles set score_at_mql = 59.5 where cycle_id = 'L02-2'"
     ),
     "funnel_stage_counts_never_increase": (
-        "update marts.fct_funnel_by_source set won = 3 where channel = 'paid_search'"
+        "update marts.fct_funnel_by_source set sqls = 1 where channel = 'paid_search'"  # below 2 opportunities
     ),
     "funnel_rates_are_fractions": (
         "update marts.fct_funnel_by_source set sal_to_sql_rate = 1.25 where channel = 'webinar'"
+    ),
+    "attribution_conserves_the_funnel": (
+        "update marts.fct_attribution_by_channel set attributed_pipeline_amount = 44750 "
+        "where model = 'linear' and channel = 'paid_search'"  # 1,000 created from nothing
     ),
     "score_components_add_up_to_total": (
         "update marts.fct_lead_scores set total_score = 71.5 where lead_id = 'L01'"

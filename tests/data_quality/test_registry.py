@@ -16,6 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 EXPECTED_MARTS = {
     "fct_lead_cycles",
     "fct_funnel_by_source",
+    "fct_attribution_by_channel",
     "fct_lead_scores",
     "fct_sla_breaches",
     "reconciliation_raw_rows",

@@ -62,6 +62,7 @@ def test_missing_relations_columns_and_settings_are_skipped_not_crashed(
             "relation marts.fct_funnel_by_source does not exist"
         ),
         "funnel_rates_are_fractions": "relation marts.fct_funnel_by_source does not exist",
+        "attribution_conserves_the_funnel": "relation marts.fct_funnel_by_source does not exist",
         "score_components_add_up_to_total": "relation marts.fct_lead_scores does not exist",
         "leads_below_the_fit_gate_are_never_mql_eligible": (
             "relation marts.fct_lead_scores does not exist"
@@ -150,14 +151,14 @@ def test_data_docs_are_written(clean_con: duckdb.DuckDBPyConnection, tmp_path: P
     for mart in ("fct_lead_cycles", "fct_funnel_by_source", "reconciliation_raw_rows"):
         assert f"{mart}__stage_invariants" in index
     pages = list((docs / "validations").rglob("*.html"))
-    assert len(pages) == 5  # one validation per mart
+    assert len(pages) == 6  # one validation per mart
     funnel_page = next(p for p in pages if "fct_funnel_by_source" in p.name).read_text()
     assert "funnel_rates_are_fractions" in funnel_page
     assert f"GX Data Docs: {report.data_docs_index.as_uri()}" in report.render_text()
 
     # a second run shows only itself
     report = run_checks(clean_con, as_of=AS_OF, data_docs_dir=docs)
-    assert len(list((docs / "validations").rglob("*.html"))) == 5
+    assert len(list((docs / "validations").rglob("*.html"))) == 6
 
 
 def test_default_data_docs_dir_sits_beside_the_warehouse(tmp_path: Path) -> None:

@@ -9,21 +9,28 @@ import subprocess
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from data_quality.invariants import INVARIANTS
 from lead_funnel.dbt_cli import dbt_environment, dbt_executable
 from tests.conftest import REPO_ROOT
 
-SETTINGS_SEEDS = ("scoring_settings", "quality_settings", "funnel_diagnostic_settings")
+SETTINGS_SEEDS = (
+    "scoring_settings",
+    "quality_settings",
+    "funnel_diagnostic_settings",
+    "attribution_settings",
+)
 
 
-def seeded_values(seeds_dir: Path) -> dict[str, float]:
-    values: dict[str, float] = {}
+def seeded_values(seeds_dir: Path) -> dict[str, float | None]:
+    values: dict[str, float | None] = {}
     for seed in SETTINGS_SEEDS:
         with (seeds_dir / f"{seed}.csv").open() as handle:
             for row in csv.DictReader(handle):
-                values[row["setting"].strip().lower()] = float(row["setting_value"])
+                value = row["setting_value"].strip()
+                values[row["setting"].strip().lower()] = float(value) if value else None
     return values
 
 
@@ -68,9 +75,13 @@ def test_int_settings_carries_every_seeded_value_and_every_setting_an_invariant_
     with duckdb.connect(str(database), read_only=True) as con:
         frame = con.execute("select * from intermediate.int_settings").df()
     assert len(frame) == 1
-    built = {column: float(frame[column].iloc[0]) for column in frame.columns}
+    built = {
+        column: None if pd.isna(frame[column].iloc[0]) else float(frame[column].iloc[0])
+        for column in frame.columns
+    }
     assert built == seeded_values(project / "seeds")
     assert built["fit_gate"] == 35 and built["mql_threshold"] == 60
+    assert built["lookback_days"] is None  # empty in the seed: no lookback limit
     read_by_invariants = {s.name for invariant in INVARIANTS for s in invariant.settings}
     assert read_by_invariants == {"fit_gate", "mql_threshold", "sql_min_bant_flags"}
     assert read_by_invariants <= set(built)

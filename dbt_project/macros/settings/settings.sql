@@ -4,7 +4,7 @@
     settings_are_complete test checks them against its columns.
 -#}
 {% macro settings_seeds() %}
-    {{ return(['scoring_settings', 'quality_settings', 'funnel_diagnostic_settings']) }}
+    {{ return(['scoring_settings', 'quality_settings', 'funnel_diagnostic_settings', 'attribution_settings']) }}
 {% endmacro %}
 
 

@@ -1,6 +1,7 @@
 {#-
     Picklist values no seed maps, counted and never dropped: lead statuses (stage
-    `unmapped`), lead sources and campaign types (channel `other`), rejection reason
+    `unmapped`), lead sources, campaign types and Marketo program channels (channel
+    `other`, program channels as touches of int_touches), rejection reason
     labels (code `unmapped`). Add a row to the seed and the next run maps them.
 -#}
 with
@@ -47,6 +48,23 @@ campaign_types as (
 
 ),
 
+program_channels as (
+
+    select
+        'channel_map' as seed,
+        'program_channel' as picklist,
+        coalesce(programs.program_channel, '(empty)') as picklist_value,
+        count(*) as rows_affected,
+        cast(null as bigint) as leads_affected
+    from {{ ref('stg_marketo__program') }} as programs
+    left join {{ ref('int_channel_mappings') }} as channels
+        on channels.kind = 'program_channel'
+            and {{ picklist_key('programs.program_channel') }} = channels.value_key
+    where channels.channel is null
+    group by coalesce(programs.program_channel, '(empty)')
+
+),
+
 rejection_reasons as (
 
     select
@@ -68,6 +86,8 @@ final as (
     select * from lead_sources
     union all
     select * from campaign_types
+    union all
+    select * from program_channels
     union all
     select * from rejection_reasons
 

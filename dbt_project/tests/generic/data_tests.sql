@@ -128,9 +128,9 @@ where
 
 {#-
     The settings row (int_settings) is complete: one row per problem, naming the
-    setting — `missing` when no seed gives it a value, `unknown` when a seed names a
-    setting the model has no column for (a typo would otherwise be ignored), and
-    `conflicting` when the seeds give it two values.
+    setting — `missing` when no settings seed has a row for one of its columns,
+    `unknown` when a seed names a setting the model has no column for (a typo would
+    otherwise be ignored), and `conflicting` when two rows give it different values.
 -#}
 {% test settings_are_complete(model) %}
     {%- set columns = adapter.get_columns_in_relation(model) | map(attribute='name') | map('lower') | list -%}
@@ -142,17 +142,30 @@ where
 
     ),
 
-    problems as (
+    expected as (
 
         {%- for column in columns %}
-        select '{{ column }}' as setting, 'missing' as problem
-        from {{ model }}
-        where {{ column }} is null
+        select '{{ column }}' as setting
+        {%- if not loop.last %}
         union all
+        {%- endif %}
         {%- endfor %}
-        select setting_key as setting, 'unknown' as problem
+
+    ),
+
+    problems as (
+
+        select expected.setting, 'missing' as problem
+        from expected
+        left join seeded
+            on expected.setting = seeded.setting_key
+        where seeded.setting_key is null
+        union all
+        select seeded.setting_key as setting, 'unknown' as problem
         from seeded
-        where setting_key not in ('{{ columns | join("', '") }}')
+        left join expected
+            on seeded.setting_key = expected.setting
+        where expected.setting is null
         union all
         select setting_key as setting, 'conflicting' as problem
         from seeded

@@ -1,5 +1,6 @@
 {#-
-    Picklist value -> channel, per kind of value (lead_source or campaign_type),
+    Picklist value -> channel, per kind of value (lead_source, campaign_type or
+    program_channel: a Marketo program's channel),
     from the channel_map seed; a row for the specific kind wins over `any`.
     Values without a row become `other` where this is joined (and are counted in
     audit.unmapped_values).
@@ -19,7 +20,7 @@ channel_map as (
 kinds as (
 
     select kind_values.kind
-    from (values ('lead_source'), ('campaign_type')) as kind_values (kind)
+    from (values ('lead_source'), ('campaign_type'), ('program_channel')) as kind_values (kind)
 
 ),
 

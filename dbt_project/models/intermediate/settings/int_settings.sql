@@ -1,10 +1,12 @@
 {#-
     Every numeric business setting as one typed row, so models cross-join it instead
-    of looking values up: the scoring, data-quality and funnel-diagnostic settings
-    seeds (columns setting, setting_value), one column per setting, named as in the
-    seed. The seeds are the only place a value lives: this model has no defaults,
-    and the settings_are_complete test fails the build, naming the setting, when a
-    seed lacks one of these, names one this model does not know, or gives one twice.
+    of looking values up: the scoring, data-quality, funnel-diagnostic and
+    attribution settings seeds (columns setting, setting_value), one column per
+    setting, named as in the seed. The seeds are the only place a value lives: this
+    model has no defaults, and the settings_are_complete test fails the build, naming
+    the setting, when no seed has a row for one of these, a seed names one this model
+    does not know, or two rows give it different values. An empty value is a value
+    (lookback_days: no limit); the seeds' own tests say which must not be empty.
 -#}
 with
 
@@ -37,7 +39,10 @@ final as (
         {{ pivot_setting('whatif_threshold_max') }},
         {{ pivot_setting('whatif_threshold_step') }},
         {{ pivot_setting('sql_min_bant_flags') }},
-        {{ pivot_setting('benchmark_min_denominator') }}
+        {{ pivot_setting('benchmark_min_denominator') }},
+        {{ pivot_setting('time_decay_half_life_days') }},
+        -- empty in the seed: no lookback limit
+        {{ pivot_setting('lookback_days') }}
     from seeded
 
 )

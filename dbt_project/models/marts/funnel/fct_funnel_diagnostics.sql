@@ -9,7 +9,10 @@
     * mql_leading_indicator: MQL -> SQL above 30 % in this and the previous quarter,
       moving by at most 10 points (stable);
     * targeting_problem: MQL volume at least the quarter's average per channel
-      (secondary_threshold x average) with MQL -> SAL acceptance under 50 %.
+      (secondary_threshold x average) with MQL -> SAL acceptance under 50 %;
+    * marketing_green_pipeline_short: the channel met its MQL target to date
+      (fct_funnel_targets) while the quarter's pipeline coverage (fct_pipeline_coverage)
+      is below the rule's threshold (coverage_min_ratio of fct_pipeline_coverage).
 
     A rule fires only when the quarter has at least its min_mqls MQLs. Quarters are
     cohort quarters (of mql_at) for MQL-based rates and created quarters for
@@ -32,6 +35,29 @@ creation as (
 benchmark_seed as (
 
     select * from {{ ref('funnel_benchmarks') }}
+
+),
+
+coverage as (
+
+    select
+        quarter_start,
+        coverage as pipeline_coverage,
+        coverage_min_ratio
+    from {{ ref('fct_pipeline_coverage') }}
+
+),
+
+channel_mql_targets as (
+
+    select
+        quarter_start,
+        channel,
+        sum(target) as mql_target,
+        sum(expected_to_date) as mql_expected_to_date
+    from {{ ref('fct_funnel_targets') }}
+    where metric = 'mqls'
+    group by quarter_start, channel
 
 ),
 
@@ -62,7 +88,8 @@ benchmarks as (
 rules as (
 
     select
-        {%- for rule in ['mql_definition_too_loose', 'mql_to_sql_too_low', 'mql_leading_indicator', 'targeting_problem'] %}
+        {%- for rule in ['mql_definition_too_loose', 'mql_to_sql_too_low', 'mql_leading_indicator', 'targeting_problem',
+                         'marketing_green_pipeline_short'] %}
             max(threshold) filter (where rule_code = '{{ rule }}') as {{ rule }}_threshold,
             max(secondary_threshold) filter (where rule_code = '{{ rule }}') as {{ rule }}_secondary,
             coalesce(max(min_mqls) filter (where rule_code = '{{ rule }}'), 0)
@@ -154,11 +181,20 @@ with_previous as (
     select
         rates.*,
         previous.mql_to_sql_rate as previous_quarter_mql_to_sql_rate,
-        previous.mqls as previous_quarter_mqls
+        previous.mqls as previous_quarter_mqls,
+        coverage.pipeline_coverage,
+        coverage.coverage_min_ratio,
+        channel_mql_targets.mql_target,
+        channel_mql_targets.mql_expected_to_date
     from rates
     left join rates as previous
         on rates.channel = previous.channel
             and previous.quarter_start = cast({{ dbt.dateadd('month', -3, 'rates.quarter_start') }} as date)
+    left join coverage
+        on rates.quarter_start = coverage.quarter_start
+    left join channel_mql_targets
+        on rates.quarter_start = channel_mql_targets.quarter_start
+            and rates.channel = channel_mql_targets.channel
 
 ),
 
@@ -206,7 +242,13 @@ flagged as (
             and with_previous.mqls >= coalesce(rules.targeting_problem_secondary, 1) * with_previous.quarter_avg_mqls_per_channel
             and with_previous.mql_to_sal_rate < rules.targeting_problem_threshold,
             false
-        ) as is_targeting_problem
+        ) as is_targeting_problem,
+        coalesce(
+            with_previous.mqls >= rules.marketing_green_pipeline_short_min_mqls
+            and with_previous.mqls >= with_previous.mql_expected_to_date
+            and with_previous.pipeline_coverage < with_previous.coverage_min_ratio,
+            false
+        ) as is_marketing_green_pipeline_short
     from with_previous
     cross join benchmarks
     cross join rules
@@ -229,6 +271,7 @@ fired as (
             or (rule_seed.rule_code = 'mql_to_sql_too_low' and flagged.is_mql_to_sql_too_low)
             or (rule_seed.rule_code = 'mql_leading_indicator' and flagged.is_mql_leading_indicator)
             or (rule_seed.rule_code = 'targeting_problem' and flagged.is_targeting_problem)
+            or (rule_seed.rule_code = 'marketing_green_pipeline_short' and flagged.is_marketing_green_pipeline_short)
 
 ),
 
@@ -284,7 +327,11 @@ final as (
         flagged.is_targeting_problem,
         coalesce(findings.findings_count, 0) as findings_count,
         findings.findings,
-        findings.recommended_actions
+        findings.recommended_actions,
+        flagged.mql_target,
+        flagged.mql_expected_to_date,
+        flagged.pipeline_coverage,
+        flagged.is_marketing_green_pipeline_short
     from flagged
     left join findings
         on flagged.quarter_start = findings.quarter_start
