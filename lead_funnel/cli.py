@@ -67,24 +67,24 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_outcome(outcome) -> None:  # type: ignore[no-untyped-def]
-    from lead_funnel.summary import render
+def _print_success(outcome) -> None:  # type: ignore[no-untyped-def]
+    from lead_funnel.summary import audit_lines, render
 
     settings = outcome.settings
     print()
     if outcome.marts is not None:
         print(render(outcome.marts))
+    if settings is not None:
+        lines = audit_lines(settings.database, outcome.run_id)
+        if lines:
+            print("\n" + "\n".join(lines))
     passed = [c for c in outcome.checks if c.passed]
-    print(
-        f"\nchecks: {len(passed)} passed, {len(outcome.failed_blocking_checks)} blocking failed, "
-        f"{len(outcome.warnings)} warnings"
-    )
+    print(f"\nchecks: {len(passed)} passed, {len(outcome.warnings)} warnings")
     for check in outcome.warnings:
-        print(f"  warning  {check.asset} {check.name}: {check.description}")
-    for check in outcome.failed_blocking_checks:
-        print(f"  FAILED   {check.asset} {check.name}: {check.description}")
-        if check.failed_rows and settings is not None:
-            print(f"           failing rows kept in {check.failed_rows} of {settings.database}")
+        first, *rest = check.description.splitlines() or [""]
+        print(f"  warning  {check.asset} {check.name}: {first}")
+        for line in rest:
+            print(f"           {line}")
     print(f"\nrun {outcome.run_id} as of {outcome.as_of} took {outcome.seconds:.1f}s")
     if settings is not None and settings.serve_path.exists():
         print(f"  published (BI reads this, read-only): {settings.serve_path}")
@@ -96,9 +96,33 @@ def _print_outcome(outcome) -> None:  # type: ignore[no-untyped-def]
         )
 
 
+def _kept_sentence(settings) -> str:  # type: ignore[no-untyped-def]
+    if settings is not None and settings.serve_path.exists():
+        return f"nothing was published; the previous publication ({settings.serve_path}) is kept."
+    return "nothing was published."
+
+
+def _failure_causes(outcome) -> list[str]:  # type: ignore[no-untyped-def]
+    from lead_funnel.failures import explain_text, step_causes
+
+    database = outcome.settings.database
+    causes = []
+    for check in outcome.failed_blocking_checks:
+        if check.name.startswith("gate_"):
+            causes += check.description.splitlines()
+        else:
+            cause = f"blocking check {check.name} ({check.asset}) failed: {check.description}"
+            if check.failed_rows:
+                cause += f"\nfailing rows kept in {check.failed_rows} of {database}"
+            causes.append(cause)
+    causes += [explain_text(failure, database) for failure in step_causes(outcome.failures)]
+    return causes
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from lead_funnel.contract import SCHEMA_ENV
-    from lead_funnel.pipeline import run_pipeline
+    from lead_funnel.failures import explain_exception, failure_block
+    from lead_funnel.gate import parse_accepted
     from lead_funnel.settings import PipelineSettings
 
     settings = PipelineSettings.resolve(args.database, args.serve, args.artifacts)
@@ -109,18 +133,46 @@ def cmd_run(args: argparse.Namespace) -> int:
         if schema:
             os.environ[SCHEMA_ENV[source]] = schema
     try:
+        from lead_funnel.pipeline import run_pipeline
+
         outcome = run_pipeline(
-            settings, as_of=args.as_of, full_refresh=args.full_refresh, progress=not args.quiet
+            settings,
+            as_of=args.as_of,
+            full_refresh=args.full_refresh,
+            progress=not args.quiet,
+            accept=parse_accepted(args.accept),
+            verbose=args.verbose,
         )
-    except (FileNotFoundError, RuntimeError) as error:
-        print(f"lead-funnel run: {error}", file=sys.stderr)
+    except Exception as error:  # every failure ends in one FAILED block
+        if args.verbose:
+            import traceback
+
+            traceback.print_exc()
+        print(
+            "\n"
+            + failure_block(
+                "run",
+                [explain_exception(error, settings.database)],
+                _kept_sentence(settings),
+                None if args.verbose else "(--verbose shows the traceback)",
+            ),
+            file=sys.stderr,
+        )
         return 2
-    _print_outcome(outcome)
     if not outcome.success:
-        print("\nlead-funnel run FAILED; the previous publication is kept.", file=sys.stderr)
-        for failure in outcome.failures:
-            print(f"  {failure}", file=sys.stderr)
+        log = settings.runs_dir / f"{outcome.as_of:%Y%m%dT%H%M%S}-{outcome.run_id[:8]}.json"
+        print(
+            "\n"
+            + failure_block(
+                "run",
+                _failure_causes(outcome),
+                _kept_sentence(settings),
+                f"run {outcome.run_id} details: {log}",
+            ),
+            file=sys.stderr,
+        )
         return 1
+    _print_success(outcome)
     return 0
 
 
@@ -250,7 +302,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--marketo-schema", default=None, help="schema of the MAP tables (default raw_marketo)"
     )
+    run.add_argument(
+        "--accept",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="publish although the data gate's RULE fails (e.g. unmapped_share, mart_shrink; "
+        "RULE:SUBJECT for one subject); recorded in lead_funnel_meta.gate_acceptances",
+    )
     run.add_argument("--quiet", action="store_true")
+    run.add_argument("--verbose", action="store_true", help="Dagster's log and tracebacks")
     run.set_defaults(func=cmd_run)
 
     check = commands.add_parser(

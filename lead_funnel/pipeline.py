@@ -118,14 +118,33 @@ def _collect(result: Any, instance: Any) -> tuple[list[str], list[CheckOutcome],
     return failures, checks, step_seconds
 
 
+def preflight(settings: PipelineSettings) -> str | None:
+    """Cheap checks before anything heavy loads; returns what recovery did, if anything."""
+    from lead_funnel.publish import recover_interrupted_publication
+    from lead_funnel.seed_check import require_sound_seeds
+    from lead_funnel.warehouse import connect
+
+    require_sound_seeds()
+    with connect(settings.database):
+        pass
+    return recover_interrupted_publication(settings)
+
+
 def run_pipeline(
     settings: PipelineSettings,
     *,
     as_of: datetime | None = None,
     full_refresh: bool = False,
     progress: bool = True,
+    accept: set[str] | frozenset[str] = frozenset(),
+    verbose: bool = False,
 ) -> RunOutcome:
-    """Run the nightly job in-process against `settings.database`."""
+    """Run the nightly job in-process against `settings.database`.
+
+    Before Dagster loads: the seeds are checked against their yml tests, the warehouse is
+    opened once (a lock or an unreadable file fails here, by name) and a publication a
+    killed run left half done is completed.
+    """
     disable_telemetry()
     if progress:
         os.environ[PROGRESS_ENV] = "1"
@@ -136,21 +155,27 @@ def run_pipeline(
         )
     as_of = as_of or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     started = time.perf_counter()
+    recovered = preflight(settings)
+    if recovered:
+        report("setup", recovered)
     report("setup", "dbt manifest")
     ensure_manifest()
     report("setup", "loading the Dagster definitions")
     from orchestration.definitions import defs
-    from orchestration.run_context import AS_OF_TAG, FULL_REFRESH_TAG, format_as_of
+    from orchestration.run_context import ACCEPT_TAG, AS_OF_TAG, FULL_REFRESH_TAG, format_as_of
 
     job = defs.resolve_job_def("nightly_refresh")
     tags = {AS_OF_TAG: format_as_of(as_of), FULL_REFRESH_TAG: str(full_refresh).lower()}
+    if accept:
+        tags[ACCEPT_TAG] = ",".join(sorted(accept))
     instance = _instance()
     result = job.execute_in_process(
         instance=instance,
         tags=tags,
         raise_on_error=False,
         run_config={
-            "loggers": {"console": {"config": {"log_level": "ERROR"}}},
+            # the CLI prints one FAILED block itself; Dagster's own lines only with --verbose
+            "loggers": {"console": {"config": {"log_level": "ERROR" if verbose else "CRITICAL"}}},
             # explicit per run: the definitions may have been loaded for another warehouse
             "resources": {
                 "warehouse": {
