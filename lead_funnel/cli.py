@@ -48,7 +48,16 @@ def _database_argument(parser: argparse.ArgumentParser, *, must_exist: bool = Tr
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from lead_funnel.generator import append_days, generate
+    from lead_funnel.generator.api import ForeignRawSchemaError
 
+    try:
+        return _generate(args, append_days, generate)
+    except ForeignRawSchemaError as error:
+        print(f"lead-funnel generate FAILED: {error}", file=sys.stderr)
+        return 2
+
+
+def _generate(args: argparse.Namespace, append_days, generate) -> int:  # type: ignore[no-untyped-def]
     if args.append_days:
         report = append_days(
             args.database, days=args.append_days, seed=args.seed, progress=not args.quiet
@@ -62,6 +71,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
             days=args.days,
             bad_rate=args.bad_rate,
             progress=not args.quiet,
+            force=args.force,
         )
     print(report.describe() if hasattr(report, "describe") else report)
     return 0
@@ -176,6 +186,33 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from lead_funnel.contract import SCHEMA_ENV
+    from lead_funnel.doctor import diagnose, render
+    from lead_funnel.settings import PipelineSettings
+
+    for source, schema in (
+        ("salesforce", args.salesforce_schema),
+        ("marketo", args.marketo_schema),
+    ):
+        if schema:
+            os.environ[SCHEMA_ENV[source]] = schema
+    settings = PipelineSettings.resolve(args.database)
+    output = args.output or settings.artifacts_dir / "doctor"
+    try:
+        report = diagnose(settings.database, output)
+    except Exception as error:
+        from lead_funnel.failures import explain_exception
+
+        print(
+            f"lead-funnel doctor FAILED: {explain_exception(error, settings.database)}",
+            file=sys.stderr,
+        )
+        return 2
+    print(render(report))
+    return 1 if report.problems else 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from lead_funnel.check import check_published_marts
 
@@ -269,6 +306,11 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--append-days", type=int, default=0, help="land N more days on an existing file"
     )
+    generate.add_argument(
+        "--force",
+        action="store_true",
+        help="replace raw schemas that lead-funnel generate did not write (real data is lost)",
+    )
     generate.add_argument("--quiet", action="store_true")
     generate.set_defaults(func=cmd_generate)
 
@@ -313,6 +355,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true")
     run.add_argument("--verbose", action="store_true", help="Dagster's log and tracebacks")
     run.set_defaults(func=cmd_run)
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="before the first run: raw tables, columns, types and picklist mappings (builds nothing)",
+    )
+    _database_argument(doctor)
+    doctor.add_argument("--salesforce-schema", default=None)
+    doctor.add_argument("--marketo-schema", default=None)
+    doctor.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="folder for the suggested seed rows (default <warehouse>_artifacts/doctor)",
+    )
+    doctor.set_defaults(func=cmd_doctor)
 
     check = commands.add_parser(
         "check", help="run the stage-definition invariants on the marts as they stand"

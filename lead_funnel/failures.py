@@ -12,7 +12,9 @@ import re
 import shutil
 from pathlib import Path
 
-GENERIC_CHECK_FAILURE = re.compile(r"^\S+: \d+ blocking asset checks? failed with ERROR severity")
+GENERIC_CHECK_FAILURE = re.compile(
+    r"^\S+: (\S+Error: )?\d+ blocking asset checks? failed with ERROR severity"
+)
 DISK_FULL = re.compile(r"No space left on device|Errno 28|ENOSPC|disk is full", re.IGNORECASE)
 LOCKED = re.compile(r"Could not set lock on file|Conflicting lock is held")
 UNREADABLE = re.compile(r"not a valid DuckDB database|Permission denied")

@@ -97,6 +97,7 @@ class GateFinding:
     passed: bool
     message: str = ""
     accepted: bool = False
+    short: str = ""  # the finding in a few words, for the one line per rule
 
     @property
     def name(self) -> str:
@@ -163,6 +164,7 @@ def _mart_shrink(con: duckdb.DuckDBPyConnection, rule: GateRule) -> GateFinding:
             f"marts.{mart} would shrink from {before:,} to {now:,} rows "
             f"(-{_pct(finding.value)}; threshold -{_pct(rule.threshold)})"
         )
+        finding.short = f"{mart} {before:,} -> {now:,}"
     return finding
 
 
@@ -222,6 +224,9 @@ def _quarantine_shares(con: duckdb.DuckDBPyConnection, rule: GateRule) -> list[G
                 [table],
             ).fetchall()
             shown = ", ".join(f"{reason} {count:,}" for reason, count in reasons)
+            finding.short = f"{landed_schema(source)}.{table} {_pct(finding.value)}" + (
+                f" ({reasons[0][0]})" if reasons else ""
+            )
             finding.message = (
                 f"{landed_schema(source)}.{table}: {quarantined:,} of {raw:,} rows "
                 f"({_pct(finding.value)}) quarantined (threshold {_pct(rule.threshold)})"
@@ -441,9 +446,38 @@ def refusals_for_run(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str] |
     ]
 
 
-def render_failure(finding: GateFinding) -> str:
-    """One finding as the user reads it: what, its value and threshold, and the override."""
-    return f"{finding.message}. [rule {finding.name}; to publish anyway: --accept {finding.rule}]"
+RULE_ORDER = (
+    "as_of_before_data",
+    "as_of_after_data",
+    "source_missing",
+    "unmapped_share",
+    "quarantine_share",
+    "mart_shrink",
+)
+SHOWN = 4
+
+
+def _listed(findings: list[GateFinding]) -> str:
+    shown = ", ".join(f.short for f in findings[:SHOWN])
+    return shown + (f" (+{len(findings) - SHOWN} more)" if len(findings) > SHOWN else "")
+
+
+def summarise_rule(rule: str, failed: list[GateFinding]) -> str:
+    """One rule's failed findings as one line: what, the values, the threshold, the override."""
+    threshold = failed[0].threshold
+    if rule == "mart_shrink" and len(failed) > 1:
+        text = (
+            f"{len(failed)} contract marts would shrink by more than {_pct(threshold or 0)} "
+            f"against the last publication: {_listed(failed)} rows"
+        )
+    elif rule == "quarantine_share" and len(failed) > 1:
+        text = (
+            f"{len(failed)} raw tables are more than {_pct(threshold or 0)} quarantined: "
+            f"{_listed(failed)}; rows and reasons in quarantine.quarantine_<source>"
+        )
+    else:
+        text = "; ".join(f.message for f in failed)
+    return f"{text}. [gate rule {rule}; to publish anyway: --accept {rule}]"
 
 
 def record_published_sources(con: duckdb.DuckDBPyConnection, run_id: str) -> None:

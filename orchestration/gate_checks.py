@@ -19,26 +19,21 @@ from dagster import (
 )
 
 from lead_funnel.gate import (
+    RULE_ORDER,
     GateFinding,
     accepted_by,
     apply_acceptance,
     evaluate,
     record,
-    render_failure,
+    summarise_rule,
 )
 from lead_funnel.progress import report
 from lead_funnel.warehouse import connect
 from orchestration.resources import WarehouseResource
 from orchestration.run_context import accepted_gate_rules, run_as_of
 
-GATE_RULES = (
-    "mart_shrink",
-    "unmapped_share",
-    "quarantine_share",
-    "source_missing",
-    "as_of_before_data",
-    "as_of_after_data",
-)
+GATE_RULES = RULE_ORDER  # the most fundamental cause first (an as-of before the data
+# explains the quarantine and the shrink)
 # On an audit relation no invariant checks, so the gate runs after the invariants (it
 # depends on every mart) without a cycle; publication depends on it (definitions.py).
 GATE_ASSET = AssetKey(["audit", "unmapped_values"])
@@ -88,10 +83,12 @@ def build_gate_checks(mart_keys: Sequence[AssetKey]) -> list:
                 passed=not bad,
                 severity=AssetCheckSeverity.ERROR if blocking else AssetCheckSeverity.WARN,
                 description="\n".join(
-                    render_failure(f)
-                    if f.blocks
-                    else ("accepted: " if f.accepted else "warning: ") + f.message
-                    for f in bad
+                    ([summarise_rule(rule, [f for f in bad if f.blocks])] if blocking else [])
+                    + [
+                        ("accepted: " if f.accepted else "warning: ") + f.message
+                        for f in bad
+                        if not f.blocks
+                    ]
                 )
                 or f"{len(judged)} judged, all within their thresholds",
                 metadata={
