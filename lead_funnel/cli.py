@@ -117,7 +117,10 @@ def _failure_causes(outcome) -> list[str]:  # type: ignore[no-untyped-def]
 
     database = outcome.settings.database
     causes = []
+    step_text = "\n".join(outcome.failures)
     for check in outcome.failed_blocking_checks:
+        if check.name in step_text:  # a dbt test the failed dbt step names already
+            continue
         if check.name.startswith("gate_"):
             causes += check.description.splitlines()
         else:

@@ -59,9 +59,17 @@ def explain_exception(error: BaseException, database: Path) -> str:
     return explain_text(str(error), database)
 
 
+STEP_PREFIX = re.compile(r"^[\w.\[\]-]+: ")
+
+
 def step_causes(failures: list[str]) -> list[str]:
-    """Failed steps' messages minus Dagster's own summary of blocking checks (named elsewhere)."""
-    return [failure for failure in failures if not GENERIC_CHECK_FAILURE.match(failure)]
+    """Failed steps' messages minus Dagster's own summary of blocking checks (named elsewhere),
+    without the step key in front (the user did not name steps)."""
+    return [
+        STEP_PREFIX.sub("", failure, count=1)
+        for failure in failures
+        if not GENERIC_CHECK_FAILURE.match(failure)
+    ]
 
 
 def failure_block(command: str, causes: list[str], kept: str, details: str | None = None) -> str:

@@ -18,6 +18,7 @@ Rules (the thresholds, minimum row counts and actions live in seeds/publication_
 
 from __future__ import annotations
 
+import csv
 import getpass
 import socket
 from collections.abc import Iterable
@@ -26,11 +27,12 @@ from datetime import datetime
 
 import duckdb
 
+from lead_funnel import paths
 from lead_funnel.contract import DEFAULT_SCHEMAS, landed_schema, raw_tables
 from lead_funnel.settings import BUILD_SCHEMA, META_SCHEMA, PUBLISHED_SCHEMA
 from lead_funnel.warehouse import relation_exists
 
-GATE_SEED = "seeds.publication_gate"
+GATE_SEED_FILE = "publication_gate.csv"
 OWN_SCHEMAS = {
     "seeds",
     "staging",
@@ -128,11 +130,20 @@ def _pct(value: float) -> str:
     return f"{value:.1%}"
 
 
-def load_rules(con: duckdb.DuckDBPyConnection) -> list[GateRule]:
-    rows = con.execute(
-        f"select rule, subject, threshold, min_rows, action from {GATE_SEED} order by rule, subject"
-    ).fetchall()
-    return [GateRule(r, s, t, m, a) for r, s, t, m, a in rows]
+def load_rules() -> list[GateRule]:
+    """The seed's rules, read from the CSV (the gate also judges before dbt has seeded)."""
+    with (paths.SEEDS_DIR / GATE_SEED_FILE).open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return [
+        GateRule(
+            row["rule"],
+            row["subject"],
+            float(row["threshold"]) if row["threshold"] else None,
+            int(row["min_rows"]) if row["min_rows"] else None,
+            row["action"],
+        )
+        for row in rows
+    ]
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):  # type: ignore[no-untyped-def]
@@ -271,6 +282,25 @@ def describe_where_tables_are(con: duckdb.DuckDBPyConnection, source: str) -> st
     )
 
 
+def raw_rows_now(con: duckdb.DuckDBPyConnection, source: str) -> int:
+    """Rows in the source's contract tables as landed now (read before anything is built)."""
+    schema = landed_schema(source)
+    landed = {
+        name
+        for (name,) in con.execute(
+            "select table_name from duckdb_tables() "
+            "where database_name = current_database() and schema_name = ?",
+            [schema],
+        ).fetchall()
+    }
+    counts = [
+        f"(select count(*) from {_quoted(schema, t.name)})"
+        for t in raw_tables()
+        if t.source == source and t.name in landed
+    ]
+    return int(_scalar(con, "select " + " + ".join(counts)) or 0) if counts else 0
+
+
 def _source_missing(con: duckdb.DuckDBPyConnection, rule: GateRule) -> list[GateFinding]:
     if not relation_exists(con, META_SCHEMA, "published_sources"):
         return []
@@ -279,16 +309,11 @@ def _source_missing(con: duckdb.DuckDBPyConnection, rule: GateRule) -> list[Gate
         f"where run_id = (select run_id from {META_SCHEMA}.publications "
         "order by published_at desc limit 1)"
     ).fetchall()
-    now = dict(
-        con.execute(
-            "select source_name, sum(raw_rows) from audit.reconciliation_raw_rows group by 1"
-        ).fetchall()
-    )
     findings = []
     for source, schema, before in last:
         if rule.subject not in ("*", source) or not before:
             continue
-        rows_now = int(now.get(source) or 0)
+        rows_now = raw_rows_now(con, source)
         finding = GateFinding(rule.rule, source, rule.action, float(rows_now), None, rows_now > 0)
         if not finding.passed:
             label = SOURCE_LABELS.get(source, source)
@@ -341,10 +366,19 @@ def _as_of_rule(
     return finding
 
 
+def evaluate_sources(con: duckdb.DuckDBPyConnection) -> list[GateFinding]:
+    """source_missing alone: judged before dbt runs too (a missing source fails fast)."""
+    findings: list[GateFinding] = []
+    for rule in load_rules():
+        if rule.rule == "source_missing":
+            findings += _source_missing(con, rule)
+    return findings
+
+
 def evaluate(con: duckdb.DuckDBPyConnection, as_of: datetime) -> list[GateFinding]:
     """Every rule of the seed judged on the candidate build in marts_build."""
     findings: list[GateFinding] = []
-    for rule in load_rules(con):
+    for rule in load_rules():
         if rule.rule == "mart_shrink":
             findings.append(_mart_shrink(con, rule))
         elif rule.rule == "unmapped_share":
