@@ -117,7 +117,8 @@ def _failure_causes(outcome) -> list[str]:  # type: ignore[no-untyped-def]
 
     database = outcome.settings.database
     causes = []
-    step_text = "\n".join(outcome.failures)
+    step_failures = step_causes(outcome.failures)
+    step_text = "\n".join(step_failures)
     for check in outcome.failed_blocking_checks:
         if check.name in step_text:  # a dbt test the failed dbt step names already
             continue
@@ -128,7 +129,7 @@ def _failure_causes(outcome) -> list[str]:  # type: ignore[no-untyped-def]
             if check.failed_rows:
                 cause += f"\nfailing rows kept in {check.failed_rows} of {database}"
             causes.append(cause)
-    causes += [explain_text(failure, database) for failure in step_causes(outcome.failures)]
+    causes += [explain_text(failure, database) for failure in step_failures]
     return causes
 
 
@@ -235,6 +236,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
         )
         return 2
     print(render(summarise_published(path)))
+    if settings.database.exists():
+        from lead_funnel.summary import audit_lines
+
+        print("\n" + "\n".join(audit_lines(settings.database)))
     print(
         f"\nNext: open the marts read-only (duckdb {settings.serve_path} -readonly), "
         "or `make ui` for the asset graph; see README."
@@ -414,7 +419,29 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     disable_telemetry()
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print(f"\nlead-funnel {args.command}: interrupted; nothing was published.", file=sys.stderr)
+        return 130
+    except Exception as error:  # no command ends in a bare traceback
+        from lead_funnel.failures import explain_exception, failure_block
+
+        if getattr(args, "verbose", False):
+            import traceback
+
+            traceback.print_exc()
+        database = Path(getattr(args, "database", None) or DEFAULT_DATABASE)
+        print(
+            failure_block(
+                args.command,
+                [explain_exception(error, database)],
+                "",
+                "(lead-funnel run --verbose shows tracebacks)",
+            ),
+            file=sys.stderr,
+        )
+        return 2
 
 
 if __name__ == "__main__":

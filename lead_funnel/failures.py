@@ -78,7 +78,7 @@ def failure_block(command: str, causes: list[str], kept: str, details: str | Non
     for cause in causes:
         if cause and cause not in unique:
             unique.append(cause)
-    lines = [f"lead-funnel {command} FAILED: {kept}"]
+    lines = [f"lead-funnel {command} FAILED" + (f": {kept}" if kept else "")]
     for cause in unique or ["no cause was reported"]:
         first, *rest = cause.splitlines()
         lines.append(f"  - {first}")
