@@ -89,7 +89,10 @@ def _print_success(outcome) -> None:  # type: ignore[no-untyped-def]
         if lines:
             print("\n" + "\n".join(lines))
     passed = [c for c in outcome.checks if c.passed]
-    print(f"\nchecks: {len(passed)} passed, {len(outcome.warnings)} warnings")
+    print(
+        f"\nchecks: {len(passed)} passed, {len(outcome.failed_blocking_checks)} blocking failed, "
+        f"{len(outcome.warnings)} warnings"
+    )
     for check in outcome.warnings:
         first, *rest = check.description.splitlines() or [""]
         print(f"  warning  {check.asset} {check.name}: {first}")

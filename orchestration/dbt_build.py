@@ -33,6 +33,9 @@ PROGRESS_EVERY = 50
 
 
 PR_SET_PDEATHSIG = 1
+# Resolved here, in the parent: after fork the child must not dlopen (a loader lock another
+# thread held at fork time, the audit's imports loading meanwhile, would never be released).
+_PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
 
 
 def die_with_parent() -> None:
@@ -41,9 +44,8 @@ def die_with_parent() -> None:
     Without this a killed run leaves `dbt build` running on (re-parented to PID 1) and
     holding the warehouse's file lock for as long as the build lasts.
     """
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
 
 
 def run_build(args: list[str], env: Mapping[str, str], target_path: Path, log_path: Path) -> int:
