@@ -101,3 +101,25 @@ def test_cron_and_time_zone_come_from_the_environment(monkeypatch: pytest.Monkey
 def test_full_refresh_job_is_tagged(definitions) -> None:  # type: ignore[no-untyped-def]
     job = definitions.resolve_job_def("full_refresh")
     assert job.tags["lead_funnel/full_refresh"] == "true"
+
+
+def test_the_data_gate_is_a_blocking_check_publication_waits_for(definitions) -> None:  # type: ignore[no-untyped-def]
+    from orchestration.gate_checks import GATE_ASSET
+
+    specs = {
+        spec.key.name: spec
+        for checks in definitions.asset_checks or []
+        for spec in checks.check_specs
+        if spec.key.name.startswith("gate_")
+    }
+    assert set(specs) == {
+        "gate_as_of_before_data",
+        "gate_as_of_after_data",
+        "gate_source_missing",
+        "gate_unmapped_share",
+        "gate_quarantine_share",
+        "gate_mart_shrink",
+    }
+    assert all(spec.blocking and spec.asset_key == GATE_ASSET for spec in specs.values())
+    graph = definitions.resolve_asset_graph()
+    assert GATE_ASSET in graph.get(AssetKey(["publication", "published_marts"])).parent_keys

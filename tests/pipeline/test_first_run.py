@@ -173,3 +173,37 @@ def test_the_handbuilt_scenario_passes_the_gate(handbuilt_run) -> None:  # type:
     )
     assert rows == []
     assert "Audit:" in handbuilt_run["completed"].stdout
+
+
+def test_a_lock_held_by_a_leftover_dbt_build_says_so(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from lead_funnel.warehouse import WarehouseLockedError, connect
+
+    database = tmp_path / "warehouse.duckdb"
+    duckdb.connect(str(database)).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; con = duckdb.connect({str(database)!r}); "
+            "print('open', flush=True); time.sleep(60)",
+            "dbt",
+            "build",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        with pytest.raises(WarehouseLockedError) as raised, connect(database):
+            pass
+    finally:
+        holder.kill()
+        holder.wait()
+    assert f"process {holder.pid} (python -c import duckdb" in str(raised.value)
+    assert (
+        "holds it; a dbt build (of an interrupted lead-funnel run, or started by hand): "
+        f"let it finish or stop it with `kill {holder.pid}`, then run again."
+    ) in str(raised.value)
