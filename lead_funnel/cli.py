@@ -94,6 +94,8 @@ def _print_success(outcome) -> None:  # type: ignore[no-untyped-def]
         f"{len(outcome.warnings)} warnings"
     )
     for check in outcome.warnings:
+        if check.name.startswith("gate_"):
+            continue  # listed with the audit above
         first, *rest = check.description.splitlines() or [""]
         print(f"  warning  {check.asset} {check.name}: {first}")
         for line in rest:

@@ -216,8 +216,17 @@ def test_a_killed_run_takes_its_dbt_build_with_it(published) -> None:  # type: i
         if run.poll() is None:
             os.killpg(run.pid, signal.SIGKILL)
         log.close()
-    # the file lock is free at once: the next writer opens it
-    with duckdb.connect(str(published["database"])) as con:
+    # the file lock is free within seconds (a dbt build running on held it ~40 s): the next
+    # writer opens it
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            con = duckdb.connect(str(published["database"]))
+            break
+        except duckdb.IOException:
+            assert time.monotonic() < deadline, "the warehouse is still locked 10 s after the kill"
+            time.sleep(0.2)
+    with con:
         assert con.execute("select count(*) from raw_salesforce.lead").fetchone()[0] == 18
 
 
