@@ -141,10 +141,19 @@ def _failure_causes(outcome) -> list[str]:  # type: ignore[no-untyped-def]
 def cmd_run(args: argparse.Namespace) -> int:
     from lead_funnel.contract import SCHEMA_ENV
     from lead_funnel.failures import explain_exception, failure_block
-    from lead_funnel.gate import parse_accepted
+    from lead_funnel.gate import RULE_ORDER, parse_accepted
     from lead_funnel.settings import PipelineSettings
 
     settings = PipelineSettings.resolve(args.database, args.serve, args.artifacts)
+    accept = parse_accepted(args.accept)
+    unknown = sorted(name for name in accept if name.split(":")[0] not in RULE_ORDER)
+    if unknown:
+        print(
+            f"lead-funnel run: --accept {', '.join(unknown)}: not a gate rule "
+            f"(the rules: {', '.join(RULE_ORDER)}; RULE:SUBJECT for one subject)",
+            file=sys.stderr,
+        )
+        return 2
     for source, schema in (
         ("salesforce", args.salesforce_schema),
         ("marketo", args.marketo_schema),
@@ -159,7 +168,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             as_of=args.as_of,
             full_refresh=args.full_refresh,
             progress=not args.quiet,
-            accept=parse_accepted(args.accept),
+            accept=accept,
             verbose=args.verbose,
         )
     except Exception as error:  # every failure ends in one FAILED block
