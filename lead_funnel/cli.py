@@ -140,7 +140,7 @@ def _failure_causes(outcome) -> list[str]:  # type: ignore[no-untyped-def]
 
 def cmd_run(args: argparse.Namespace) -> int:
     from lead_funnel.contract import SCHEMA_ENV
-    from lead_funnel.failures import explain_exception, failure_block
+    from lead_funnel.failures import explain_exception, failure_block, is_explained
     from lead_funnel.gate import RULE_ORDER, parse_accepted
     from lead_funnel.settings import PipelineSettings
 
@@ -182,7 +182,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 "run",
                 [explain_exception(error, settings.database)],
                 _kept_sentence(settings),
-                None if args.verbose else "(--verbose shows the traceback)",
+                None if args.verbose or is_explained(error) else "(--verbose shows the traceback)",
             ),
             file=sys.stderr,
         )

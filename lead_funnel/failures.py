@@ -53,6 +53,18 @@ def explain_text(text: str, database: Path) -> str:
     return text.strip()
 
 
+def is_explained(error: BaseException) -> bool:
+    """Errors whose message is the whole story (a traceback would add nothing)."""
+    from lead_funnel.seed_check import SeedError
+    from lead_funnel.warehouse import UnreadableWarehouseError, WarehouseLockedError
+
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return True
+    return isinstance(
+        error, (SeedError, UnreadableWarehouseError, WarehouseLockedError, FileNotFoundError)
+    )
+
+
 def explain_exception(error: BaseException, database: Path) -> str:
     if isinstance(error, OSError) and error.errno == errno.ENOSPC:
         return disk_full_sentence(database.parent)
