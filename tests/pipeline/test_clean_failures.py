@@ -248,13 +248,21 @@ def test_a_run_killed_before_the_rename_is_rolled_forward_on_the_next_start(publ
     )[0][0]
     assert any(".publishing" in p.name for p in published["directory"].iterdir())
 
-    # the next start (here a run the gate refuses) first makes the two agree
+    # the next start first makes the two agree, even one that fails before building
+    # anything (here: a schema flag naming no schema)
     completed = lead_funnel_cli(
-        "run", "--database", str(published["database"]), "--as-of", "2020-01-01 00:00:00"
+        "run",
+        "--database",
+        str(published["database"]),
+        "--as-of",
+        NEXT_AS_OF,
+        "--salesforce-schema",
+        "nosuch",
     )
 
     assert completed.returncode == 1, completed.stderr[-3000:]
-    assert "as_of_before_data" in completed.stderr
+    assert "has no table nosuch.lead" in completed.stderr
+    assert "rolled the serve file forward to run " + killed_run in completed.stderr
     assert (
         table_checksums(published["serve"]) == warehouse == table_checksums(published["database"])
     )
