@@ -207,3 +207,21 @@ def test_a_lock_held_by_a_leftover_dbt_build_says_so(tmp_path: Path) -> None:
         "holds it; a dbt build (of an interrupted lead-funnel run, or started by hand): "
         f"let it finish or stop it with `kill {holder.pid}`, then run again."
     ) in str(raised.value)
+
+
+def test_an_as_of_far_past_the_data_blocks_and_one_inside_it_passes(tmp_path: Path) -> None:
+    database = tmp_path / "leads.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema raw_salesforce")
+        con.execute(
+            "create table raw_salesforce.lead as select 'L' || i as id, "
+            "timestamp '2025-01-01 00:00:00' + i * interval 1 day as created_date from range(100) t(i)"
+        )
+        late = {f.rule: f for f in evaluate(con, datetime(2026, 6, 10))}
+        inside = {f.rule: f for f in evaluate(con, datetime(2025, 3, 1))}
+    # the last lead was created 2025-04-10; 2026-06-10 is 426 days later (threshold 365)
+    after = late["as_of_after_data"]
+    assert (after.value, after.passed, after.blocks) == (426.0, False, True)
+    assert "lies 426.0 days after the last lead was created (2025-04-10 00:00:00" in after.message
+    assert late["as_of_before_data"].passed
+    assert inside["as_of_after_data"].passed and inside["as_of_before_data"].passed
