@@ -48,7 +48,7 @@ def assert_one_failed_block_without_traceback(output: str) -> None:
 def test_a_full_disk_gets_its_own_sentence_and_publishes_nothing(published) -> None:  # type: ignore[no-untyped-def]
     before = table_checksums(published["serve"]), table_checksums(published["database"])
     add_a_new_handoff(published["database"])
-    env = {**os.environ, FAULT_ENV: "publish:serve_copy", ACTION_ENV: "disk_full"}
+    env = {**os.environ, FAULT_ENV: "dbt", ACTION_ENV: "disk_full"}  # a write fails mid-build
 
     completed = lead_funnel_cli(
         "run", "--database", str(published["database"]), "--as-of", NEXT_AS_OF, env=env
