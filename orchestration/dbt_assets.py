@@ -18,6 +18,7 @@ from lead_funnel.manifest import MANIFEST_TARGET, ensure_manifest
 from lead_funnel.paths import DBT_PROJECT_DIR
 from lead_funnel.preload import preload
 from lead_funnel.progress import report
+from lead_funnel.publish import recover_interrupted_publication
 from lead_funnel.seed_check import require_sound_seeds
 from lead_funnel.settings import BUILD_SCHEMA, META_SCHEMA
 from lead_funnel.warehouse import connect, relation_exists, schemas_in
@@ -142,6 +143,9 @@ def lead_funnel_dbt_assets(
 ) -> Iterator[Any]:
     """`dbt build` into the warehouse file; the marts land in marts_build for the audit."""
     settings = warehouse.settings()
+    recovered = recover_interrupted_publication(settings)  # the schedule's and UI's next start
+    if recovered:
+        context.log.warning(recovered)
     require_sound_seeds()
     require_crm_leads(settings.database)
     require_published_sources(context, settings.database)
