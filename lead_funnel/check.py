@@ -11,7 +11,12 @@ import sys
 from pathlib import Path
 
 from lead_funnel.settings import PUBLISHED_SCHEMA, PipelineSettings
-from lead_funnel.warehouse import WarehouseLockedError, connect
+from lead_funnel.warehouse import (
+    UnreadableWarehouseError,
+    WarehouseLockedError,
+    connect,
+    tables_in_schema,
+)
 
 
 def check_published_marts(database: Path, *, data_docs_dir: Path | None = None) -> int:
@@ -25,9 +30,18 @@ def check_published_marts(database: Path, *, data_docs_dir: Path | None = None) 
     docs = data_docs_dir or settings.artifacts_dir / "data_docs_check"
     try:
         with connect(settings.database, read_only=True) as con:
+            if not tables_in_schema(con, PUBLISHED_SCHEMA):
+                print(
+                    f"lead-funnel check FAILED: {settings.database} holds no marts (schema "
+                    f"{PUBLISHED_SCHEMA} has no tables), so there is nothing to check. Run "
+                    f"`lead-funnel run --database {settings.database}` first, or point "
+                    "--database at the warehouse file a run published to.",
+                    file=sys.stderr,
+                )
+                return 2
             report = run_checks(con, marts_schema=PUBLISHED_SCHEMA, data_docs_dir=docs)
-    except WarehouseLockedError as error:
-        print(f"lead-funnel check: {error}", file=sys.stderr)
+    except (WarehouseLockedError, UnreadableWarehouseError) as error:
+        print(f"lead-funnel check FAILED: {error}", file=sys.stderr)
         return 2
     print(report.render_text())
     if report.data_docs_index:

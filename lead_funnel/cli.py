@@ -48,7 +48,16 @@ def _database_argument(parser: argparse.ArgumentParser, *, must_exist: bool = Tr
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from lead_funnel.generator import append_days, generate
+    from lead_funnel.generator.api import ForeignRawSchemaError
 
+    try:
+        return _generate(args, append_days, generate)
+    except ForeignRawSchemaError as error:
+        print(f"lead-funnel generate FAILED: {error}", file=sys.stderr)
+        return 2
+
+
+def _generate(args: argparse.Namespace, append_days, generate) -> int:  # type: ignore[no-untyped-def]
     if args.append_days:
         report = append_days(
             args.database, days=args.append_days, seed=args.seed, progress=not args.quiet
@@ -62,29 +71,35 @@ def cmd_generate(args: argparse.Namespace) -> int:
             days=args.days,
             bad_rate=args.bad_rate,
             progress=not args.quiet,
+            force=args.force,
         )
     print(report.describe() if hasattr(report, "describe") else report)
     return 0
 
 
-def _print_outcome(outcome) -> None:  # type: ignore[no-untyped-def]
-    from lead_funnel.summary import render
+def _print_success(outcome) -> None:  # type: ignore[no-untyped-def]
+    from lead_funnel.summary import audit_lines, render
 
     settings = outcome.settings
     print()
     if outcome.marts is not None:
         print(render(outcome.marts))
+    if settings is not None:
+        lines = audit_lines(settings.database, outcome.run_id)
+        if lines:
+            print("\n" + "\n".join(lines))
     passed = [c for c in outcome.checks if c.passed]
     print(
         f"\nchecks: {len(passed)} passed, {len(outcome.failed_blocking_checks)} blocking failed, "
         f"{len(outcome.warnings)} warnings"
     )
     for check in outcome.warnings:
-        print(f"  warning  {check.asset} {check.name}: {check.description}")
-    for check in outcome.failed_blocking_checks:
-        print(f"  FAILED   {check.asset} {check.name}: {check.description}")
-        if check.failed_rows and settings is not None:
-            print(f"           failing rows kept in {check.failed_rows} of {settings.database}")
+        if check.name.startswith("gate_"):
+            continue  # listed with the audit above
+        first, *rest = check.description.splitlines() or [""]
+        print(f"  warning  {check.asset} {check.name}: {first}")
+        for line in rest:
+            print(f"           {line}")
     print(f"\nrun {outcome.run_id} as of {outcome.as_of} took {outcome.seconds:.1f}s")
     if settings is not None and settings.serve_path.exists():
         print(f"  published (BI reads this, read-only): {settings.serve_path}")
@@ -110,12 +125,49 @@ def _print_outcome(outcome) -> None:  # type: ignore[no-untyped-def]
         )
 
 
+def _kept_sentence(settings) -> str:  # type: ignore[no-untyped-def]
+    if settings is not None and settings.serve_path.exists():
+        return f"nothing was published; the previous publication ({settings.serve_path}) is kept."
+    return "nothing was published."
+
+
+def _failure_causes(outcome) -> list[str]:  # type: ignore[no-untyped-def]
+    from lead_funnel.failures import explain_text, step_causes
+
+    database = outcome.settings.database
+    causes = []
+    step_failures = step_causes(outcome.failures)
+    step_text = "\n".join(step_failures)
+    for check in outcome.failed_blocking_checks:
+        if check.name in step_text:  # a dbt test the failed dbt step names already
+            continue
+        if check.name.startswith("gate_"):
+            causes += check.description.splitlines()
+        else:
+            cause = f"blocking check {check.name} ({check.asset}) failed: {check.description}"
+            if check.failed_rows:
+                cause += f"\nfailing rows kept in {check.failed_rows} of {database}"
+            causes.append(cause)
+    causes += [explain_text(failure, database) for failure in step_failures]
+    return causes
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from lead_funnel.contract import SCHEMA_ENV
-    from lead_funnel.pipeline import run_pipeline
+    from lead_funnel.failures import explain_exception, failure_block, is_explained
+    from lead_funnel.gate import RULE_ORDER, parse_accepted
     from lead_funnel.settings import PipelineSettings
 
     settings = PipelineSettings.resolve(args.database, args.serve, args.artifacts)
+    accept = parse_accepted(args.accept)
+    unknown = sorted(name for name in accept if name.split(":")[0] not in RULE_ORDER)
+    if unknown:
+        print(
+            f"lead-funnel run: --accept {', '.join(unknown)}: not a gate rule "
+            f"(the rules: {', '.join(RULE_ORDER)}; RULE:SUBJECT for one subject)",
+            file=sys.stderr,
+        )
+        return 2
     for source, schema in (
         ("salesforce", args.salesforce_schema),
         ("marketo", args.marketo_schema),
@@ -123,24 +175,79 @@ def cmd_run(args: argparse.Namespace) -> int:
         if schema:
             os.environ[SCHEMA_ENV[source]] = schema
     try:
+        from lead_funnel.pipeline import run_pipeline
+
         outcome = run_pipeline(
-            settings, as_of=args.as_of, full_refresh=args.full_refresh, progress=not args.quiet
+            settings,
+            as_of=args.as_of,
+            full_refresh=args.full_refresh,
+            progress=not args.quiet,
+            accept=accept,
+            verbose=args.verbose,
         )
-    except (FileNotFoundError, RuntimeError) as error:
-        print(f"lead-funnel run: {error}", file=sys.stderr)
+    except Exception as error:  # every failure ends in one FAILED block
+        if args.verbose:
+            import traceback
+
+            traceback.print_exc()
+        print(
+            "\n"
+            + failure_block(
+                "run",
+                [explain_exception(error, settings.database)],
+                _kept_sentence(settings),
+                None if args.verbose or is_explained(error) else "(--verbose shows the traceback)",
+            ),
+            file=sys.stderr,
+        )
         return 2
-    _print_outcome(outcome)
-    if outcome.success and args.export_parquet:
+    if not outcome.success:
+        log = settings.runs_dir / f"{outcome.as_of:%Y%m%dT%H%M%S}-{outcome.run_id[:8]}.json"
+        print(
+            "\n"
+            + failure_block(
+                "run",
+                _failure_causes(outcome),
+                _kept_sentence(settings),
+                f"run {outcome.run_id} details: {log}",
+            ),
+            file=sys.stderr,
+        )
+        return 1
+    _print_success(outcome)
+    if args.export_parquet:
         from lead_funnel.parquet_export import export_parquet
 
         counts = export_parquet(settings.serve_path, args.export_parquet)
         print(f"  Parquet: {len(counts)} marts in {args.export_parquet}")
-    if not outcome.success:
-        print("\nlead-funnel run FAILED; the previous publication is kept.", file=sys.stderr)
-        for failure in outcome.failures:
-            print(f"  {failure}", file=sys.stderr)
-        return 1
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from lead_funnel.contract import SCHEMA_ENV
+    from lead_funnel.doctor import diagnose, render
+    from lead_funnel.settings import PipelineSettings
+
+    for source, schema in (
+        ("salesforce", args.salesforce_schema),
+        ("marketo", args.marketo_schema),
+    ):
+        if schema:
+            os.environ[SCHEMA_ENV[source]] = schema
+    settings = PipelineSettings.resolve(args.database)
+    output = args.output or settings.artifacts_dir / "doctor"
+    try:
+        report = diagnose(settings.database, output)
+    except Exception as error:
+        from lead_funnel.failures import explain_exception
+
+        print(
+            f"lead-funnel doctor FAILED: {explain_exception(error, settings.database)}",
+            file=sys.stderr,
+        )
+        return 2
+    print(render(report))
+    return 1 if report.problems else 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -162,6 +269,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
         )
         return 2
     print(render(summarise_published(path)))
+    if settings.database.exists():
+        from lead_funnel.summary import audit_lines
+
+        print("\n" + "\n".join(audit_lines(settings.database)))
     print(
         f'\nNext: lead-funnel sql --database {settings.database} "select ..." (read-only), '
         f"lead-funnel report --database {settings.database}, or `make ui`; see README."
@@ -293,6 +404,11 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--append-days", type=int, default=0, help="land N more days on an existing file"
     )
+    generate.add_argument(
+        "--force",
+        action="store_true",
+        help="replace raw schemas that lead-funnel generate did not write (real data is lost)",
+    )
     generate.add_argument("--quiet", action="store_true")
     generate.set_defaults(func=cmd_generate)
 
@@ -333,8 +449,32 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="also write the published marts as DIR/<mart>.parquet (each replaced atomically)",
     )
+    run.add_argument(
+        "--accept",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="publish although the data gate's RULE fails (e.g. unmapped_share, mart_shrink; "
+        "RULE:SUBJECT for one subject); recorded in lead_funnel_meta.gate_acceptances",
+    )
     run.add_argument("--quiet", action="store_true")
+    run.add_argument("--verbose", action="store_true", help="Dagster's log and tracebacks")
     run.set_defaults(func=cmd_run)
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="before the first run: raw tables, columns, types and picklist mappings (builds nothing)",
+    )
+    _database_argument(doctor)
+    doctor.add_argument("--salesforce-schema", default=None)
+    doctor.add_argument("--marketo-schema", default=None)
+    doctor.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="folder for the suggested seed rows (default <warehouse>_artifacts/doctor)",
+    )
+    doctor.set_defaults(func=cmd_doctor)
 
     check = commands.add_parser(
         "check", help="run the stage-definition invariants on the marts as they stand"
@@ -400,7 +540,29 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     disable_telemetry()
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print(f"\nlead-funnel {args.command}: interrupted; nothing was published.", file=sys.stderr)
+        return 130
+    except Exception as error:  # no command ends in a bare traceback
+        from lead_funnel.failures import explain_exception, failure_block
+
+        if getattr(args, "verbose", False):
+            import traceback
+
+            traceback.print_exc()
+        database = Path(getattr(args, "database", None) or DEFAULT_DATABASE)
+        print(
+            failure_block(
+                args.command,
+                [explain_exception(error, database)],
+                "",
+                "(lead-funnel run --verbose shows tracebacks)",
+            ),
+            file=sys.stderr,
+        )
+        return 2
 
 
 if __name__ == "__main__":

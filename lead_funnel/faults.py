@@ -3,11 +3,12 @@
 `LEAD_FUNNEL_FAULT_AT=<phase>` makes the run stop at that phase: it writes the
 phase to the file named by `LEAD_FUNNEL_FAULT_MARKER` (if set) and then waits to
 be killed from outside (SIGKILL), or kills itself when
-`LEAD_FUNNEL_FAULT_ACTION=kill`. Unset, a checkpoint costs one dict lookup.
+`LEAD_FUNNEL_FAULT_ACTION=kill`, or fails as a full disk does with `...=disk_full`. Unset, a checkpoint costs one dict lookup.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import time
@@ -34,6 +35,8 @@ def checkpoint(phase: str) -> None:
     marker = os.environ.get(MARKER_ENV)
     if marker:
         Path(marker).write_text(f"{phase} {os.getpid()}\n")
+    if os.environ.get(ACTION_ENV) == "disk_full":
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), phase)
     if os.environ.get(ACTION_ENV) == "kill":
         os.kill(os.getpid(), signal.SIGKILL)
     while True:  # wait for the SIGKILL the test sends

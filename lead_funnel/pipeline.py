@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from lead_funnel.manifest import ensure_manifest
-from lead_funnel.progress import PROGRESS_ENV, Heartbeat
+from lead_funnel.progress import PROGRESS_ENV, Heartbeat, report
 from lead_funnel.settings import PipelineSettings
 from lead_funnel.summary import MartsSummary, summarise_published
 from lead_funnel.telemetry import disable_telemetry
@@ -159,14 +159,33 @@ def _collect(result: Any, instance: Any) -> tuple[list[str], list[CheckOutcome],
     return failures, checks, step_seconds
 
 
+def preflight(settings: PipelineSettings) -> str | None:
+    """Cheap checks before anything heavy loads; returns what recovery did, if anything."""
+    from lead_funnel.publish import recover_interrupted_publication
+    from lead_funnel.seed_check import require_sound_seeds
+    from lead_funnel.warehouse import connect
+
+    require_sound_seeds()
+    with connect(settings.database):
+        pass
+    return recover_interrupted_publication(settings)
+
+
 def run_pipeline(
     settings: PipelineSettings,
     *,
     as_of: datetime | None = None,
     full_refresh: bool = False,
     progress: bool = True,
+    accept: set[str] | frozenset[str] = frozenset(),
+    verbose: bool = False,
 ) -> RunOutcome:
-    """Run the nightly job in-process against `settings.database`."""
+    """Run the nightly job in-process against `settings.database`.
+
+    Before Dagster loads: the seeds are checked against their yml tests, the warehouse is
+    opened once (a lock or an unreadable file fails here, by name) and a publication a
+    killed run left half done is completed.
+    """
     disable_telemetry()
     if progress:
         os.environ[PROGRESS_ENV] = "1"
@@ -177,14 +196,24 @@ def run_pipeline(
         )
     as_of = as_of or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     started = time.perf_counter()
+    recovered = preflight(settings)
+    if recovered:
+        report("setup", recovered)
     with Heartbeat("setup", "dbt manifest (parsing the project when it changed)"):
         ensure_manifest()
     with Heartbeat("setup", "loading the Dagster definitions"):
         from orchestration.definitions import defs
-        from orchestration.run_context import AS_OF_TAG, FULL_REFRESH_TAG, format_as_of
+        from orchestration.run_context import (
+            ACCEPT_TAG,
+            AS_OF_TAG,
+            FULL_REFRESH_TAG,
+            format_as_of,
+        )
 
     job = defs.resolve_job_def("nightly_refresh")
     tags = {AS_OF_TAG: format_as_of(as_of), FULL_REFRESH_TAG: str(full_refresh).lower()}
+    if accept:
+        tags[ACCEPT_TAG] = ",".join(sorted(accept))
     with Heartbeat("job", "running the nightly job"):
         instance = _instance(settings)
         result = job.execute_in_process(
@@ -192,7 +221,10 @@ def run_pipeline(
             tags=tags,
             raise_on_error=False,
             run_config={
-                "loggers": {"console": {"config": {"log_level": "ERROR"}}},
+                # the CLI prints one FAILED block itself; Dagster's own lines only with --verbose
+                "loggers": {
+                    "console": {"config": {"log_level": "ERROR" if verbose else "CRITICAL"}}
+                },
                 # explicit per run: the definitions may have been loaded for another warehouse
                 "resources": {
                     "warehouse": {

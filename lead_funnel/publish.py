@@ -11,8 +11,10 @@ them there. Publication then
    the old file keeps reading the old, complete snapshot (its open file is
    untouched); a new connection sees the new one.
 
-Killed before step 3, the published serve file is exactly as it was; leftovers
-are removed by the next run. Nothing that carries an email address or a person's
+Killed before step 3, the published serve file is exactly as it was; killed between
+steps 2 and 3, the warehouse is one publication ahead of the serve file: the next start
+rolls the serve file forward (`recover_interrupted_publication`). Leftovers are removed
+by the next run. Nothing that carries an email address or a person's
 name is published.
 """
 
@@ -30,8 +32,9 @@ import duckdb
 
 from lead_funnel.data_health import publish_data_health
 from lead_funnel.faults import checkpoint
+from lead_funnel.gate import record_published_sources
 from lead_funnel.settings import BUILD_SCHEMA, META_SCHEMA, PUBLISHED_SCHEMA, PipelineSettings
-from lead_funnel.warehouse import connect, tables_in_schema
+from lead_funnel.warehouse import connect, relation_exists, tables_in_schema
 
 PERSONAL_COLUMN = re.compile(
     r"^(email|e_mail|first_name|last_name|full_name|user_name|name|phone|mobile_phone)$"
@@ -190,11 +193,92 @@ def _drop_published_objects(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f'drop view "{PUBLISHED_SCHEMA}"."{name}"')
 
 
+def _serve_run_id(path: Path) -> str | None:
+    if not path.exists():
+        return None
+    with duckdb.connect(str(path), read_only=True) as con:
+        if not relation_exists(con, META_SCHEMA, "publication"):
+            return None
+        row = con.execute(f"select run_id from {META_SCHEMA}.publication").fetchone()
+    return row[0] if row else None
+
+
+def _last_warehouse_publication(settings: PipelineSettings) -> tuple[str, Path] | None:
+    with connect(settings.database, read_only=True) as con:
+        if not relation_exists(con, META_SCHEMA, "publications"):
+            return None
+        row = con.execute(
+            f"select run_id, serve_path from {META_SCHEMA}.publications "
+            "order by published_at desc limit 1"
+        ).fetchone()
+    return (row[0], Path(row[1])) if row else None
+
+
+def _export_published_marts(settings: PipelineSettings, run_id: str, target: Path) -> None:
+    """Write the warehouse's committed marts.* (run `run_id`) into a new serve file."""
+    with connect(settings.database) as con:
+        relations = tables_in_schema(con, PUBLISHED_SCHEMA)
+        as_of = con.execute(
+            f"select as_of from {META_SCHEMA}.publications where run_id = ?", [run_id]
+        ).fetchone()[0]
+        con.execute(f"attach '{target}' as publication")
+        try:
+            con.execute(f'create schema publication."{PUBLISHED_SCHEMA}"')
+            for relation in relations:
+                con.execute(
+                    f'create table publication."{PUBLISHED_SCHEMA}"."{relation}" as '
+                    f'select * from "{PUBLISHED_SCHEMA}"."{relation}"'
+                )
+            con.execute(f'create schema publication."{META_SCHEMA}"')
+            con.execute(
+                f'create table publication."{META_SCHEMA}".publication as select '
+                "? as run_id, cast(? as timestamp) as as_of, "
+                "cast(timezone('UTC', now()) as timestamp) as published_at, ? as relations",
+                [run_id, as_of, sorted(relations)],
+            )
+            con.execute("checkpoint publication")
+        finally:
+            con.execute("detach publication")
+    _fsync(target)
+
+
+def recover_interrupted_publication(settings: PipelineSettings) -> str | None:
+    """Make the serve file agree with the warehouse after a run killed before its rename.
+
+    The warehouse's `marts` and `publications` are committed first (step 2), so they are
+    the truth: roll the serve file forward to them, from the complete `.publishing` file
+    the killed run left when there is one, else by writing it anew from `marts.*`.
+    Returns what was done (None when both already agree).
+    """
+    if not settings.database.exists():
+        return None
+    last = _last_warehouse_publication(settings)
+    serve_path = settings.serve_path
+    if last is None or last[1] != serve_path or _serve_run_id(serve_path) == last[0]:
+        return None
+    run_id = last[0]
+    left_behind = temp_serve_path(serve_path, run_id)
+    wal = left_behind.with_name(left_behind.name + ".wal")
+    if left_behind.exists() and not wal.exists() and _serve_run_id(left_behind) == run_id:
+        how = (
+            f"rolled the serve file forward to run {run_id} (its complete new file was left behind)"
+        )
+    else:
+        left_behind.unlink(missing_ok=True)
+        wal.unlink(missing_ok=True)
+        _export_published_marts(settings, run_id, left_behind)
+        how = f"rewrote the serve file from the warehouse's marts of run {run_id}"
+    os.replace(left_behind, serve_path)
+    _fsync(serve_path.parent)
+    return f"a previous run was stopped before its publication finished: {how}"
+
+
 def publish_marts(settings: PipelineSettings, *, run_id: str, as_of: datetime) -> PublicationResult:
     """Publish everything in marts_build (already audited) to the serve file and `marts`."""
     started = time.perf_counter()
     serve_path = settings.serve_path
     serve_path.parent.mkdir(parents=True, exist_ok=True)
+    recover_interrupted_publication(settings)
     remove_stale_publications(serve_path)
     temp_path = temp_serve_path(serve_path, run_id)
     result = PublicationResult(run_id=run_id, as_of=as_of, serve_path=serve_path)
@@ -246,6 +330,7 @@ def publish_marts(settings: PipelineSettings, *, run_id: str, as_of: datetime) -
             "(?, ?, cast(timezone('UTC', now()) as timestamp), ?, ?)",
             [run_id, as_of, sorted(relations), str(serve_path)],
         )
+        record_published_sources(con, run_id)
         checkpoint("publish:warehouse")
         con.execute("commit")
         con.execute("checkpoint")

@@ -148,3 +148,75 @@ def render(summary: MartsSummary) -> str:
             + ", ".join(f"{name} {count:,}" for name, count in sorted(summary.rows.items())),
         ]
     return "\n".join(lines)
+
+
+def _audit_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list:
+    try:
+        return con.execute(sql, params or []).fetchall()
+    except duckdb.Error:  # a relation an older build did not write
+        return []
+
+
+def audit_lines(database: Path, run_id: str | None = None, *, limit: int = 4) -> list[str]:
+    """What the audit found in this build, in a few lines: schema gaps, unmapped values,
+    quarantine by table and reason, the data gate's warnings (every run prints them)."""
+    try:
+        con = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error:
+        return []
+    lines: list[str] = []
+    with con:
+        gaps = _audit_rows(
+            con,
+            "select source_name || '.' || table_name, "
+            "coalesce(column_name, '(whole table)'), gap from audit.source_schema_gaps "
+            "order by gap = 'table_missing' desc, 1, 2",
+        )
+        if gaps:
+            missing_tables = [t for t, _, gap in gaps if gap == "table_missing"]
+            columns = [f"{t}.{c}" for t, c, gap in gaps if gap != "table_missing"]
+            text = f"  schema gaps: {len(gaps)}"
+            if missing_tables:
+                text += f"; tables not landed: {', '.join(missing_tables[:limit])}"
+                text += " ..." if len(missing_tables) > limit else ""
+            if columns:
+                text += f"; columns missing or cast: {', '.join(columns[:limit])}"
+                text += f" (+{len(columns) - limit} more)" if len(columns) > limit else ""
+            lines.append(text + " (audit.source_schema_gaps)")
+        unmapped = _audit_rows(
+            con,
+            "select picklist, count(*), sum(rows_affected), "
+            "string_agg(picklist_value, ', ' order by rows_affected desc) "
+            "from audit.unmapped_values group by picklist order by 3 desc",
+        )
+        for picklist, values, rows, examples in unmapped:
+            shown = ", ".join(examples.split(", ")[:limit])
+            lines.append(
+                f"  unmapped {picklist}: {values} value(s) on {int(rows):,} rows ({shown}) "
+                "(audit.unmapped_values; `lead-funnel doctor` suggests seed rows)"
+            )
+        quarantine = _audit_rows(
+            con,
+            "select source_name || '.' || table_name, reason, count(*) from ("
+            "select source_name, table_name, reason from quarantine.quarantine_salesforce "
+            "union all select source_name, table_name, reason from quarantine.quarantine_marketo"
+            ") group by all order by 3 desc, 1, 2",
+        )
+        if quarantine:
+            total = sum(count for _, _, count in quarantine)
+            shown = ", ".join(
+                f"{table} {reason} {count:,}" for table, reason, count in quarantine[:limit]
+            )
+            more = f" (+{len(quarantine) - limit} more)" if len(quarantine) > limit else ""
+            lines.append(
+                f"  quarantined: {total:,} rows: {shown}{more} (quarantine.quarantine_<source>)"
+            )
+        if run_id:
+            for rule, subject, message in _audit_rows(
+                con,
+                f"select rule, subject, message from {META_SCHEMA}.gate_results "
+                "where run_id = ? and not passed order by rule, subject",
+                [run_id],
+            ):
+                lines.append(f"  gate warning {rule} ({subject}): {message}")
+    return ["Audit:", *lines] if lines else ["Audit: no schema gaps, unmapped values or quarantine"]

@@ -14,13 +14,75 @@ class WarehouseLockedError(RuntimeError):
     """Another process holds the DuckDB file (DuckDB allows one writer per file)."""
 
 
+class UnreadableWarehouseError(RuntimeError):
+    """The file exists but cannot be opened as a DuckDB database."""
+
+
+def _explain_unreadable(path: Path, error: Exception) -> UnreadableWarehouseError:
+    text = str(error)
+    if "not a valid DuckDB database" in text or "not a DuckDB" in text:
+        reason = "it is not a DuckDB database file"
+    elif "Permission denied" in text or isinstance(error, PermissionError):
+        reason = "this user may not read or write it (permission denied)"
+    elif "version" in text.lower() and "storage" in text.lower():
+        reason = "it was written by another DuckDB version than this one"
+    else:
+        reason = text.splitlines()[0]
+    return UnreadableWarehouseError(
+        f"{path} cannot be opened: {reason}. Point --database at the DuckDB file your EL "
+        "tool lands Salesforce and Marketo in (or create one with `lead-funnel generate`)."
+    )
+
+
+def _command_line(pid: int) -> str | None:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+    return (
+        " ".join(
+            Path(part).name if i == 0 else part
+            for i, part in enumerate(raw.decode(errors="replace").split("\0"))
+            if part
+        )
+        or None
+    )
+
+
+def describe_lock_holder(message: str) -> str:
+    """Who holds the file, as a sentence: the PID and command line DuckDB's error names."""
+    found = re.search(r"PID (\d+)", message)
+    if not found:
+        return (
+            "another process holds it. Point BI tools at the published serve file "
+            "(see README: Reading the marts), not at the warehouse file, and close other "
+            "sessions on it"
+        )
+    pid = int(found.group(1))
+    command = _command_line(pid)
+    if command is None:
+        return f"process {pid} held it and has just ended: run again"
+    shown = command if len(command) <= 120 else command[:117] + "..."
+    if re.search(r"\bdbt\b", command):
+        advice = (
+            "a dbt build (of an interrupted lead-funnel run, or started by hand): let it "
+            f"finish or stop it with `kill {pid}`, then run again"
+        )
+    elif "lead-funnel" in command or "lead_funnel" in command or "dagster" in command:
+        advice = "another lead-funnel command on this warehouse: wait for it to finish"
+    else:
+        advice = (
+            "if it is a BI tool or a SQL client, point it at the published serve file "
+            "(README: Reading the marts) instead of the warehouse file, or close it"
+        )
+    return f"process {pid} ({shown}) holds it; {advice}"
+
+
 def _explain_lock(path: Path, error: duckdb.Error) -> WarehouseLockedError:
-    pid = re.search(r"PID (\d+)", str(error))
-    holder = f" (process {pid.group(1)})" if pid else ""
     return WarehouseLockedError(
-        f"{path} is open in another process{holder}, and DuckDB allows one writer per file. "
-        "Point BI tools at the published serve file (see README: Reading the marts), "
-        "not at the warehouse file, and close other sessions on it."
+        f"{path} is in use (DuckDB allows one writer per file): "
+        + describe_lock_holder(str(error))
+        + "."
     )
 
 
@@ -34,7 +96,9 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
     except duckdb.IOException as error:
         if "lock" in str(error).lower():
             raise _explain_lock(Path(path), error) from error
-        raise
+        raise _explain_unreadable(Path(path), error) from error
+    except (duckdb.SerializationException, duckdb.InvalidInputException, PermissionError) as error:
+        raise _explain_unreadable(Path(path), error) from error
     try:
         yield con
     finally:

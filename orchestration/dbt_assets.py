@@ -13,15 +13,18 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from lead_funnel.contract import landed_schema
 from lead_funnel.dbt_cli import dbt_environment
+from lead_funnel.gate import apply_acceptance, evaluate_sources, summarise_rule
 from lead_funnel.manifest import MANIFEST_TARGET, ensure_manifest
 from lead_funnel.paths import DBT_PROJECT_DIR
 from lead_funnel.preload import preload
 from lead_funnel.progress import report
+from lead_funnel.publish import recover_interrupted_publication
+from lead_funnel.seed_check import require_sound_seeds
 from lead_funnel.settings import BUILD_SCHEMA, META_SCHEMA
 from lead_funnel.warehouse import connect, relation_exists, schemas_in
 from orchestration.dbt_build import events_from_run_results, raise_for_failed_nodes, run_build
 from orchestration.resources import WarehouseResource
-from orchestration.run_context import is_full_refresh, run_as_of
+from orchestration.run_context import accepted_gate_rules, is_full_refresh, run_as_of
 
 DBT_PROJECT = DbtProject(
     project_dir=DBT_PROJECT_DIR,
@@ -90,6 +93,16 @@ def require_crm_leads(database: Path) -> None:
     )
 
 
+def require_published_sources(context: AssetExecutionContext, database: Path) -> None:
+    """The gate's source_missing rule, judged before the build: fail in seconds, not minutes."""
+    with connect(database) as con:
+        findings = evaluate_sources(con)
+    apply_acceptance(findings, accepted_gate_rules(context))
+    blocking = [finding for finding in findings if finding.blocks]
+    if blocking:
+        raise Failure(description=summarise_rule("source_missing", blocking))
+
+
 def needs_full_refresh(context: AssetExecutionContext, database: str, as_of: datetime) -> bool:
     """Asked for, or the as-of went back in time (quarantine of "future" rows must be redone)."""
     if is_full_refresh(context):
@@ -130,7 +143,12 @@ def lead_funnel_dbt_assets(
 ) -> Iterator[Any]:
     """`dbt build` into the warehouse file; the marts land in marts_build for the audit."""
     settings = warehouse.settings()
+    recovered = recover_interrupted_publication(settings)  # the schedule's and UI's next start
+    if recovered:
+        context.log.warning(recovered)
+    require_sound_seeds()
     require_crm_leads(settings.database)
+    require_published_sources(context, settings.database)
     as_of = run_as_of(context)
     full_refresh = needs_full_refresh(context, str(settings.database), as_of)
     env = dbt_environment(settings.database, as_of=as_of, marts_schema=BUILD_SCHEMA)

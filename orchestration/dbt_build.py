@@ -8,9 +8,12 @@ same Dagster events: an output per model and seed, an asset check result per dbt
 A partial selection (from the UI) still goes through dagster-dbt's own streaming.
 """
 
+import ctypes
 import json
 import re
+import signal
 import subprocess
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -27,6 +30,22 @@ from lead_funnel.progress import Heartbeat
 RESULT_LINE = re.compile(r"^\S*\s*(\d+) of (\d+) (OK|PASS|WARN|ERROR|FAIL|SKIP|NO-OP)\b")
 FAULT_AFTER_RESULTS = 10
 PROGRESS_EVERY = 50
+
+
+PR_SET_PDEATHSIG = 1
+# Resolved here, in the parent: after fork the child must not dlopen (a loader lock another
+# thread held at fork time, the audit's imports loading meanwhile, would never be released).
+_PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+
+
+def die_with_parent() -> None:
+    """In the child, before exec: the kernel kills it when the process that started it dies.
+
+    Without this a killed run leaves `dbt build` running on (re-parented to PID 1) and
+    holding the warehouse's file lock for as long as the build lasts.
+    """
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
 
 
 def run_build(args: list[str], env: Mapping[str, str], target_path: Path, log_path: Path) -> int:
@@ -52,20 +71,26 @@ def run_build(args: list[str], env: Mapping[str, str], target_path: Path, log_pa
             stderr=subprocess.STDOUT,
             text=True,
             bufsize=1,
+            preexec_fn=die_with_parent,
         )
         assert process.stdout is not None
-        for line in process.stdout:
-            log.write(line)
-            match = RESULT_LINE.match(line)
-            if match and match.group(3) != "START":
-                results += 1
-                if results == FAULT_AFTER_RESULTS:
-                    checkpoint("dbt")
-                beat.update(
-                    f"{match.group(1)} of {match.group(2)} nodes done",
-                    force=results % PROGRESS_EVERY == 0,
-                )
-        return process.wait()
+        try:
+            for line in process.stdout:
+                log.write(line)
+                match = RESULT_LINE.match(line)
+                if match and match.group(3) != "START":
+                    results += 1
+                    if results == FAULT_AFTER_RESULTS:
+                        checkpoint("dbt")
+                    beat.update(
+                        f"{match.group(1)} of {match.group(2)} nodes done",
+                        force=results % PROGRESS_EVERY == 0,
+                    )
+            return process.wait()
+        finally:
+            if process.poll() is None:  # interrupted (Ctrl-C, an error): stop dbt too
+                process.kill()
+                process.wait()
 
 
 def _severity(result_status: str, node: Mapping[str, Any]) -> AssetCheckSeverity:

@@ -2,7 +2,8 @@
 
 raw tables (external assets) -> dbt (seeds, staging, intermediate, marts into
 marts_build; dbt tests as asset checks) -> SLA breaches (Python) -> the GX
-stage-definition invariants (blocking asset checks on the marts) -> publication.
+stage-definition invariants and the data gate (blocking asset checks on the marts) ->
+publication.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dagster import AssetKey, AssetSelection, AssetSpec, Definitions, define_ass
 from lead_funnel.contract import raw_tables
 from lead_funnel.telemetry import disable_telemetry
 from orchestration.dbt_assets import lead_funnel_dbt_assets
+from orchestration.gate_checks import GATE_ASSET, build_gate_checks
 from orchestration.publish_assets import PUBLISHED_MARTS_KEY, build_publish_asset
 from orchestration.quality_checks import build_quality_checks
 from orchestration.resources import build_resources
@@ -37,8 +39,9 @@ MART_KEYS = sorted(
     key=lambda key: key.to_user_string(),
 )
 
-published_marts = build_publish_asset(MART_KEYS)
+published_marts = build_publish_asset([*MART_KEYS, GATE_ASSET])
 quality_checks = build_quality_checks(MART_KEYS)
+gate_checks = build_gate_checks(MART_KEYS)
 
 PIPELINE = AssetSelection.assets(lead_funnel_dbt_assets, sla_breaches, published_marts)
 
@@ -56,7 +59,7 @@ full_refresh = define_asset_job(
 
 defs = Definitions(
     assets=[*RAW_TABLE_ASSETS, lead_funnel_dbt_assets, sla_breaches, published_marts],
-    asset_checks=quality_checks,
+    asset_checks=[*quality_checks, *gate_checks],
     jobs=[nightly_refresh, full_refresh],
     schedules=[build_nightly_schedule(nightly_refresh)],
     resources=build_resources(),

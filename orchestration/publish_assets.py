@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from lead_funnel.audit_log import blocking_failures_for_run
+from lead_funnel.gate import refusals_for_run
 from lead_funnel.progress import report
 from lead_funnel.publish import PublicationRefused, publish_marts
 from lead_funnel.settings import PipelineSettings
@@ -47,6 +48,7 @@ def build_publish_asset(mart_keys: Sequence[AssetKey]):
         as_of = run_as_of(context)
         with connect(settings.database) as con:
             audit = blocking_failures_for_run(con, context.run.run_id)
+            gate = refusals_for_run(con, context.run.run_id)
         if audit is None:
             raise PublicationRefused(
                 "this run has not audited the marts (the data-quality checks did not run): "
@@ -58,6 +60,13 @@ def build_publish_asset(mart_keys: Sequence[AssetKey]):
                 + ", ".join(audit)
                 + "; the previous publication is kept"
             )
+        if gate is None:
+            raise PublicationRefused(
+                "this run has not passed the data gate (lead_funnel.gate did not run): "
+                "nothing is published"
+            )
+        if gate:
+            raise PublicationRefused("the data gate refused the build: " + "; ".join(gate))
         report("publish", f"publishing to {settings.serve_path}")
         result = publish_marts(settings, run_id=context.run.run_id, as_of=as_of)
         report(

@@ -41,3 +41,13 @@ def run_as_of(context: Context) -> datetime:
 
 def is_full_refresh(context: Context) -> bool:
     return context.run.tags.get(FULL_REFRESH_TAG, "false").lower() == "true"
+
+
+ACCEPT_TAG = "lead_funnel/accept"
+
+
+def accepted_gate_rules(context: Context) -> set[str]:
+    """The gate rules the launcher accepted for this run (`lead-funnel run --accept`)."""
+    from lead_funnel.gate import parse_accepted
+
+    return parse_accepted(context.run.tags.get(ACCEPT_TAG))

@@ -23,9 +23,52 @@ from lead_funnel.generator.runner import land
 from lead_funnel.generator.schema import raw_tables
 from lead_funnel.generator.worktime import DAY, to_datetime, to_seconds
 from lead_funnel.generator.world import World, WorldSpec
-from lead_funnel.generator.writer import STATE_SCHEMA, prepare, recreate_raw_schemas
+from lead_funnel.generator.writer import (
+    RAW_SCHEMAS,
+    STATE_SCHEMA,
+    prepare,
+    recreate_raw_schemas,
+)
 
 BEGINNING = -(2**62)
+
+
+class ForeignRawSchemaError(RuntimeError):
+    """The file's raw schemas hold tables this generator did not write."""
+
+
+def require_generated_or_empty(con: duckdb.DuckDBPyConnection, database: Path) -> None:
+    """Refuse to drop raw schemas holding data unless this generator wrote them.
+
+    ``generate`` records its world in ``lead_funnel_generator.state``; a file whose
+    raw_salesforce / raw_marketo hold tables without that record holds someone's real
+    (or imported) data.
+    """
+    placeholders = ", ".join("?" for _ in RAW_SCHEMAS)
+    rows = con.execute(
+        "select schema_name, count(*), sum(estimated_size) from duckdb_tables() "
+        f"where database_name = current_database() and schema_name in ({placeholders}) "
+        "group by 1 order by 1",
+        list(RAW_SCHEMAS),
+    ).fetchall()
+    if not rows:
+        return
+    try:
+        marker = con.execute(
+            f"select count(*) from {STATE_SCHEMA}.state where key = 'world'"
+        ).fetchone()
+    except duckdb.CatalogException:
+        marker = None
+    if marker and marker[0]:
+        return
+    held = ", ".join(
+        f"{schema} ({tables} tables, ~{int(size or 0):,} rows)" for schema, tables, size in rows
+    )
+    raise ForeignRawSchemaError(
+        f"{database} already holds {held}, not written by lead-funnel generate "
+        f"(no {STATE_SCHEMA}.state): generating would drop them. Use another --database "
+        "for demo data, or add --force to replace them."
+    )
 
 
 def _connect(database: Path) -> duckdb.DuckDBPyConnection:
@@ -70,8 +113,12 @@ def generate(
     days: int = 365,
     bad_rate: float = 0.01,
     progress: bool = True,
+    force: bool = False,
 ) -> GenerationReport:
-    """(Re)create the raw schemas in ``database`` with a realistic synthetic data set."""
+    """(Re)create the raw schemas in ``database`` with a realistic synthetic data set.
+
+    Raw schemas another tool wrote are replaced only with ``force``.
+    """
     if leads < 1 or days < 1:
         raise ValueError("leads and days must be positive")
     if not 0 <= bad_rate < 0.5:
@@ -85,6 +132,8 @@ def generate(
     with RssSampler() as rss:
         con = _connect(database)
         try:
+            if not force:
+                require_generated_or_empty(con, Path(database))
             recreate_raw_schemas(con)
             bar = Progress("generate", len(spec.blocks) + 1, progress)
             rows = land(con, world, BEGINNING, end, bar, commit_each_block=False)

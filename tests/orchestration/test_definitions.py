@@ -132,3 +132,25 @@ def test_cli_runs_record_into_the_warehouse_dagster_home_the_ui_opens(
     # what `lead-funnel ui` opens for this warehouse (DAGSTER_HOME = that directory) sees it
     seen = DagsterInstance.from_config(str(settings.dagster_home))
     assert [run.run_id for run in seen.get_runs()] == [run_id]
+
+
+def test_the_data_gate_is_a_blocking_check_publication_waits_for(definitions) -> None:  # type: ignore[no-untyped-def]
+    from orchestration.gate_checks import GATE_ASSET
+
+    specs = {
+        spec.key.name: spec
+        for checks in definitions.asset_checks or []
+        for spec in checks.check_specs
+        if spec.key.name.startswith("gate_")
+    }
+    assert set(specs) == {
+        "gate_as_of_before_data",
+        "gate_as_of_after_data",
+        "gate_source_missing",
+        "gate_unmapped_share",
+        "gate_quarantine_share",
+        "gate_mart_shrink",
+    }
+    assert all(spec.blocking and spec.asset_key == GATE_ASSET for spec in specs.values())
+    graph = definitions.resolve_asset_graph()
+    assert GATE_ASSET in graph.get(AssetKey(["publication", "published_marts"])).parent_keys
