@@ -97,17 +97,21 @@ def _print_outcome(outcome) -> None:  # type: ignore[no-untyped-def]
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from lead_funnel.contract import SCHEMA_ENV
     from lead_funnel.pipeline import run_pipeline
-    from lead_funnel.settings import PipelineSettings
+    from lead_funnel.settings import InvalidNameError, PipelineSettings
 
-    settings = PipelineSettings.resolve(args.database, args.serve, args.artifacts)
-    for source, schema in (
-        ("salesforce", args.salesforce_schema),
-        ("marketo", args.marketo_schema),
-    ):
-        if schema:
-            os.environ[SCHEMA_ENV[source]] = schema
+    try:
+        settings = PipelineSettings.resolve(
+            args.database,
+            args.serve,
+            args.artifacts,
+            salesforce_schema=args.salesforce_schema,
+            marketo_schema=args.marketo_schema,
+        )
+    except InvalidNameError as error:
+        print(f"lead-funnel run: {error}", file=sys.stderr)
+        return 2
+    settings.export_raw_schemas()
     try:
         outcome = run_pipeline(
             settings, as_of=args.as_of, full_refresh=args.full_refresh, progress=not args.quiet

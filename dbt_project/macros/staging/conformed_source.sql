@@ -55,11 +55,7 @@
 
 {#- The landed relation of a source, none when it has not landed. -#}
 {% macro landed_source_relation(source_name, table_name) %}
-    {%- set source_relation = source(source_name, table_name) -%}
-    {{ return(adapter.get_relation(
-        database=source_relation.database,
-        schema=source_relation.schema,
-        identifier=source_relation.identifier)) }}
+    {{ return(landed_relation(source(source_name, table_name))) }}
 {% endmacro %}
 
 
