@@ -49,14 +49,6 @@
         concat_ws('|', {{ key_parts | join(', ') }})
     {%- endif -%}
 {%- endset -%}
-{#- the row identity of a keyless row: every declared column but the sync time, and the
-    values that did not cast as landed -#}
-{%- set identity_columns = ['_unparseable_values'] -%}
-{%- if execute -%}
-    {%- for column in declared_source_columns(source_name, table_name) if column.name != '_fivetran_synced' -%}
-        {%- do identity_columns.append(adapter.quote(column.name)) -%}
-    {%- endfor -%}
-{%- endif -%}
 {#- In a unit test `this` is not a relation: only an incremental model that exists can be incremental. -#}
 {%- set incremental = model.resource_type != 'unit_test' and model.config.materialized == 'incremental'
     and is_incremental() and relation_has_column(this, '_row_hash') -%}
@@ -80,7 +72,11 @@ keys as (
     select
         raw_rows.*,
         case
-            when {{ key_is_null }} then 'null_key:' || cast({{ row_digest(identity_columns) }} as varchar)
+            {#- a keyless row is known by all it holds but when it was synced (and the
+                digest of the raw table's shape, so a type change keeps the identity) -#}
+            when {{ key_is_null }} then 'null_key:' || cast(
+                {{ row_digest_except(['_fivetran_synced', '_raw_schema_digest']) }} as varchar
+            )
             else {{ key_expression }}
         end as _dedupe_key
     from raw_rows
@@ -184,3 +180,18 @@ select
 from classified
 
 {% endmacro %}
+
+
+{#- A digest of every column of the row being selected but `excluded`. -#}
+{% macro row_digest_except(excluded) -%}
+    {{ return(adapter.dispatch('row_digest_except', 'lead_funnel')(excluded)) }}
+{%- endmacro %}
+
+{#- `*columns(...)` unpacks the columns as arguments (sqlfluff's duckdb dialect cannot parse it yet) -#}
+{% macro duckdb__row_digest_except(excluded) -%}
+    hash(*columns(* exclude ({{ excluded | join(', ') }}))) -- noqa: PRS
+{% endmacro %}
+
+{% macro default__row_digest_except(excluded) -%}
+    {{ exceptions.raise_compiler_error("row_digest_except is written for DuckDB only: add a " ~ adapter.type() ~ "__row_digest_except macro") }}
+{%- endmacro %}

@@ -113,7 +113,7 @@ attempts as (
     left join completed_tasks
         on started.lead_id = completed_tasks.lead_id
             and started.started_at <= completed_tasks.completed_at
-            and completed_tasks.completed_at <= started.rejected_at
+            and started.rejected_at >= completed_tasks.completed_at
     where started.met_by = 'completed_tasks_before_no_response_rejection'
     group by started.cycle_id, started.sla
 
