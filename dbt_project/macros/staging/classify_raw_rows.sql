@@ -67,19 +67,26 @@ raw_rows as (
 
 ),
 
+identified as (
+
+    {#- all a row holds but when it was synced (and the digest of the raw table's shape,
+        so a type change keeps it): the identity of a row without a key -#}
+    select
+        raw_rows.*,
+        {{ row_digest_except(['_fivetran_synced', '_raw_schema_digest']) }} as _row_identity
+    from raw_rows
+
+),
+
 keys as (
 
     select
-        raw_rows.*,
+        identified.*,
         case
-            {#- a keyless row is known by all it holds but when it was synced (and the
-                digest of the raw table's shape, so a type change keeps the identity) -#}
-            when {{ key_is_null }} then 'null_key:' || cast(
-                {{ row_digest_except(['_fivetran_synced', '_raw_schema_digest']) }} as varchar
-            )
+            when {{ key_is_null }} then 'null_key:' || cast(_row_identity as varchar)
             else {{ key_expression }}
         end as _dedupe_key
-    from raw_rows
+    from identified
 
 ),
 
