@@ -176,8 +176,10 @@ def test_a_resynced_null_key_row_and_a_row_behind_the_watermark(
     assert query(serve, "select current_stage from marts.dim_leads where lead_id = '00QL19'") == [
         ("nurture",)
     ]
-    # nothing else moved: every mart is as before, but for L19's own rows (its lead, its
-    # score, its stage interval, its creation month count)
+    # nothing else moved: every mart is as before but for L19, a March paid-search lead
+    # never handed off: its own rows (lead, score, stage interval) are new, and the rows
+    # that count March's paid-search leads (creation, flow, Q1 diagnostics, the lead->mql
+    # benchmark) are replaced by one with one lead more. No cycle, funnel or SLA row moved.
     differences = _marts_differences(serve, handbuilt_run["serve"])
     moved = {name: counts for name, counts in differences.items() if counts != (0, 0)}
     assert moved == {
@@ -185,6 +187,9 @@ def test_a_resynced_null_key_row_and_a_row_behind_the_watermark(
         "fct_lead_scores": (1, 0),
         "fct_lead_stage_history": (1, 0),
         "fct_lead_creation_by_source": (1, 1),
+        "fct_funnel_flow_by_channel": (1, 1),
+        "fct_funnel_diagnostics": (1, 1),
+        "fct_funnel_stage_benchmarks": (1, 1),
     }
 
 
