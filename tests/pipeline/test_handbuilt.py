@@ -27,6 +27,8 @@ def run(handbuilt_run):  # type: ignore[no-untyped-def]
 def test_the_cli_says_where_to_look(run) -> None:  # type: ignore[no-untyped-def]
     out = run["completed"].stdout
     assert "MQLs 12 (fast lane 2)" in out
+    # L17's attempt breach is not measured in hours
+    assert "follow_up_attempts  closed         1  too few attempts" in out
     assert "published (BI reads this, read-only)" in out
     assert "0 blocking failed" in out
 
