@@ -153,12 +153,21 @@ def _failure_causes(outcome) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from lead_funnel.contract import SCHEMA_ENV
     from lead_funnel.failures import explain_exception, failure_block, is_explained
     from lead_funnel.gate import RULE_ORDER, parse_accepted
-    from lead_funnel.settings import PipelineSettings
+    from lead_funnel.settings import InvalidNameError, PipelineSettings
 
-    settings = PipelineSettings.resolve(args.database, args.serve, args.artifacts)
+    try:
+        settings = PipelineSettings.resolve(
+            args.database,
+            args.serve,
+            args.artifacts,
+            salesforce_schema=args.salesforce_schema,
+            marketo_schema=args.marketo_schema,
+        )
+    except InvalidNameError as error:
+        print(f"lead-funnel run: {error}", file=sys.stderr)
+        return 2
     accept = parse_accepted(args.accept)
     unknown = sorted(name for name in accept if name.split(":")[0] not in RULE_ORDER)
     if unknown:
@@ -168,12 +177,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    for source, schema in (
-        ("salesforce", args.salesforce_schema),
-        ("marketo", args.marketo_schema),
-    ):
-        if schema:
-            os.environ[SCHEMA_ENV[source]] = schema
+    settings.export_raw_schemas()
     try:
         from lead_funnel.pipeline import run_pipeline
 
@@ -224,17 +228,19 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from lead_funnel.contract import SCHEMA_ENV
     from lead_funnel.doctor import diagnose, render
-    from lead_funnel.settings import PipelineSettings
+    from lead_funnel.settings import InvalidNameError, PipelineSettings
 
-    for source, schema in (
-        ("salesforce", args.salesforce_schema),
-        ("marketo", args.marketo_schema),
-    ):
-        if schema:
-            os.environ[SCHEMA_ENV[source]] = schema
-    settings = PipelineSettings.resolve(args.database)
+    try:
+        settings = PipelineSettings.resolve(
+            args.database,
+            salesforce_schema=args.salesforce_schema,
+            marketo_schema=args.marketo_schema,
+        )
+    except InvalidNameError as error:
+        print(f"lead-funnel doctor: {error}", file=sys.stderr)
+        return 2
+    settings.export_raw_schemas()
     output = args.output or settings.artifacts_dir / "doctor"
     try:
         report = diagnose(settings.database, output)

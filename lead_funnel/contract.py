@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -11,22 +10,20 @@ from pathlib import Path
 import yaml
 
 from lead_funnel.paths import DBT_PROJECT_DIR
+from lead_funnel.settings import DEFAULT_RAW_SCHEMAS, RAW_SCHEMA_ENV, raw_schema
 
 SOURCES_FILES = {
     "salesforce": DBT_PROJECT_DIR / "models/staging/salesforce/_salesforce__sources.yml",
     "marketo": DBT_PROJECT_DIR / "models/staging/marketo/_marketo__sources.yml",
 }
-DEFAULT_SCHEMAS = {"salesforce": "raw_salesforce", "marketo": "raw_marketo"}
 # The sources yml reads the schema from these variables (`--salesforce-schema` sets them).
-SCHEMA_ENV = {
-    "salesforce": "LEAD_FUNNEL_SALESFORCE_SCHEMA",
-    "marketo": "LEAD_FUNNEL_MARKETO_SCHEMA",
-}
+DEFAULT_SCHEMAS = DEFAULT_RAW_SCHEMAS
+SCHEMA_ENV = RAW_SCHEMA_ENV
 
 
 def landed_schema(source: str) -> str:
-    """The schema a run reads `source` from, resolved as the sources yml resolves it."""
-    return os.environ.get(SCHEMA_ENV[source]) or DEFAULT_SCHEMAS[source]
+    """The schema a run reads `source` from, resolved (and checked) as settings resolves it."""
+    return raw_schema(source)
 
 
 @dataclass(frozen=True)
@@ -47,11 +44,19 @@ class RawTable:
 
     @property
     def qualified_name(self) -> str:
-        return f'{self.schema}."{self.name}"'
+        return f"{quote_identifier(self.schema)}.{quote_identifier(self.name)}"
 
     def create_sql(self, schema: str | None = None) -> str:
-        columns = ", ".join(f'"{c.name}" {c.data_type.upper()}' for c in self.columns)
-        return f'create table {schema or self.schema}."{self.name}" ({columns})'
+        columns = ", ".join(
+            f"{quote_identifier(c.name)} {c.data_type.upper()}" for c in self.columns
+        )
+        target = quote_identifier(schema or self.schema)
+        return f"create table {target}.{quote_identifier(self.name)} ({columns})"
+
+
+def quote_identifier(name: str) -> str:
+    """A SQL identifier in double quotes, embedded quotes doubled."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _read_sources(path: Path) -> list[RawTable]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from lead_funnel.contract import raw_tables
+from lead_funnel.contract import quote_identifier, raw_tables
 
 Rows = Mapping[tuple[str, str], Sequence[Mapping[str, Any]]]
 
@@ -32,8 +32,8 @@ def write_raw_tables(
     written: dict[str, int] = {}
     for schema in sorted({t.schema for t in raw_tables()}):
         if replace:
-            con.execute(f"drop schema if exists {schema} cascade")
-        con.execute(f"create schema if not exists {schema}")
+            con.execute(f"drop schema if exists {quote_identifier(schema)} cascade")
+        con.execute(f"create schema if not exists {quote_identifier(schema)}")
     for table in raw_tables():
         key = (table.source, table.name)
         if key in omitted:
@@ -47,7 +47,7 @@ def write_raw_tables(
                 raise KeyError(f"{table.qualified_name} has no columns {sorted(extra)}")
         if table_rows:
             placeholders = ", ".join("?" for _ in column_names)
-            quoted = ", ".join(f'"{name}"' for name in column_names)
+            quoted = ", ".join(quote_identifier(name) for name in column_names)
             con.executemany(
                 f"insert into {table.qualified_name} ({quoted}) values ({placeholders})",
                 [[row.get(name) for name in column_names] for row in table_rows],

@@ -5,12 +5,19 @@
 | LEAD_FUNNEL_DATABASE | data/lead_funnel.duckdb (the warehouse file: raw schemas in, marts out) |
 | LEAD_FUNNEL_SERVE_PATH | <warehouse stem>.serve.duckdb beside it (what BI tools open, read-only) |
 | LEAD_FUNNEL_ARTIFACTS_DIR | <warehouse stem>_artifacts/ beside it (Data Docs, alerts, run summaries) |
+| LEAD_FUNNEL_SALESFORCE_SCHEMA | raw_salesforce (`--salesforce-schema`: where the CRM tables landed) |
+| LEAD_FUNNEL_MARKETO_SCHEMA | raw_marketo (`--marketo-schema`: where the MAP tables landed) |
+
+Names that reach SQL are checked here, once, before anything runs: a schema name must be a
+plain identifier (letters, digits, underscores; not starting with a digit; at most 63
+characters), so it can be quoted safely wherever it is used.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lead_funnel.paths import DEFAULT_DATABASE
@@ -18,6 +25,41 @@ from lead_funnel.paths import DEFAULT_DATABASE
 BUILD_SCHEMA = "marts_build"
 PUBLISHED_SCHEMA = "marts"
 META_SCHEMA = "lead_funnel_meta"
+
+# The raw schemas (contract section 1) and the variables that name another one.
+DEFAULT_RAW_SCHEMAS = {"salesforce": "raw_salesforce", "marketo": "raw_marketo"}
+RAW_SCHEMA_ENV = {
+    "salesforce": "LEAD_FUNNEL_SALESFORCE_SCHEMA",
+    "marketo": "LEAD_FUNNEL_MARKETO_SCHEMA",
+}
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+
+
+class InvalidNameError(ValueError):
+    """A name that would reach SQL is not a plain identifier."""
+
+
+def checked_identifier(value: str, origin: str) -> str:
+    """`value` if it is a plain SQL identifier, else an error naming it and where it came from."""
+    if not _IDENTIFIER.fullmatch(value):
+        raise InvalidNameError(
+            f"{origin} {value!r} is not a usable schema name: use letters, digits and "
+            "underscores, starting with a letter or an underscore (at most 63 characters), "
+            "e.g. raw_salesforce; nothing was run"
+        )
+    return value
+
+
+def raw_schema(source: str, explicit: str | None = None) -> str:
+    """The schema a run reads `source` from: the flag, else the variable, else the default;
+    checked as an identifier."""
+    if explicit:
+        flag = f"--{source}-schema"
+        return checked_identifier(explicit, flag)
+    from_environment = os.environ.get(RAW_SCHEMA_ENV[source])
+    if from_environment:
+        return checked_identifier(from_environment, RAW_SCHEMA_ENV[source])
+    return DEFAULT_RAW_SCHEMAS[source]
 
 
 def default_serve_path(database: Path) -> Path:
@@ -33,6 +75,7 @@ class PipelineSettings:
     database: Path
     serve_path: Path
     artifacts_dir: Path
+    raw_schemas: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_RAW_SCHEMAS))
 
     @classmethod
     def resolve(
@@ -40,8 +83,16 @@ class PipelineSettings:
         database: str | Path | None = None,
         serve_path: str | Path | None = None,
         artifacts_dir: str | Path | None = None,
+        *,
+        salesforce_schema: str | None = None,
+        marketo_schema: str | None = None,
     ) -> PipelineSettings:
-        """Explicit arguments win, then the environment, then the defaults."""
+        """Explicit arguments win, then the environment, then the defaults. Raises
+        InvalidNameError for a schema name that is not a plain identifier."""
+        schemas = {
+            "salesforce": raw_schema("salesforce", salesforce_schema),
+            "marketo": raw_schema("marketo", marketo_schema),
+        }
         db = Path(database or os.environ.get("LEAD_FUNNEL_DATABASE") or DEFAULT_DATABASE).resolve()
         serve = serve_path or os.environ.get("LEAD_FUNNEL_SERVE_PATH") or default_serve_path(db)
         artifacts = (
@@ -49,13 +100,19 @@ class PipelineSettings:
             or os.environ.get("LEAD_FUNNEL_ARTIFACTS_DIR")
             or default_artifacts_dir(db)
         )
-        return cls(db, Path(serve).resolve(), Path(artifacts).resolve())
+        return cls(db, Path(serve).resolve(), Path(artifacts).resolve(), schemas)
 
     def export(self) -> None:
         """Make these the environment of this process (read by dbt and the Dagster resources)."""
         os.environ["LEAD_FUNNEL_DATABASE"] = str(self.database)
         os.environ["LEAD_FUNNEL_SERVE_PATH"] = str(self.serve_path)
         os.environ["LEAD_FUNNEL_ARTIFACTS_DIR"] = str(self.artifacts_dir)
+        self.export_raw_schemas()
+
+    def export_raw_schemas(self) -> None:
+        """The raw schemas for dbt's sources yml (which reads LEAD_FUNNEL_*_SCHEMA)."""
+        for source, schema in self.raw_schemas.items():
+            os.environ[RAW_SCHEMA_ENV[source]] = schema
 
     @property
     def data_docs_dir(self) -> Path:

@@ -132,7 +132,8 @@ def render(summary: MartsSummary) -> str:
     if summary.breaches:
         lines += ["", "  SLA breaches:"]
         lines += [
-            f"    {sla:<20}{status:<8}{count:>8,}  avg {hours or 0:.1f} working hours late"
+            f"    {sla:<20}{status:<8}{count:>8,}  "
+            + (f"avg {hours:.1f} working hours late" if hours is not None else "too few attempts")
             for sla, status, count, hours in summary.breaches
         ]
     if summary.speed_to_lead:

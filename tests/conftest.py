@@ -45,12 +45,13 @@ def query(path: Path, sql: str) -> list[tuple]:
 @pytest.fixture(scope="session")
 def handbuilt_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """The hand-built scenario (tests/scenarios/handbuilt.py), run once through `lead-funnel run`."""
-    from tests.scenarios.handbuilt import AS_OF, build_rows
+    from tests.scenarios.handbuilt import AS_OF, build_rows, land_connector_formats
 
     directory = tmp_path_factory.mktemp("handbuilt")
     database = directory / "warehouse.duckdb"
     with duckdb.connect(str(database)) as con:
         write_raw_tables(con, build_rows())
+        land_connector_formats(con)
     completed = lead_funnel_cli(
         "run", "--database", str(database), "--as-of", AS_OF.strftime("%Y-%m-%d %H:%M:%S")
     )

@@ -39,22 +39,33 @@ def sla_breaches_are_due_after_they_start(q: QueryContext) -> str:
     """
 
 
+ATTEMPTS = ("attempts_made", "attempts_required")
+
+
 @invariant(
     severity=Severity.BLOCKING,
     mart=BREACHES,
     keys=KEYS,
-    evidence=TIMES,
-    reads=(_breaches(),),
+    evidence=(*TIMES, *ATTEMPTS),
+    reads=(_breaches(*ATTEMPTS),),
 )
 def closed_sla_breaches_were_met_after_due(q: QueryContext) -> str:
-    """A closed breach was met late: its ``met_at`` is set and after ``due_at``.
+    """A closed breach was met late: its ``met_at`` is set and after ``due_at``; an
+    attempt-based one (``attempts_required`` set) was decided at the rejection (``met_at`` =
+    ``due_at``) with fewer attempts than required.
 
-    Blocking: "closed" means the meeting event came after the deadline; a closed breach met on
-    time (or never met) contradicts its own status and would be counted against an owner wrongly.
+    Blocking: "closed" means the meeting event came after the deadline (or, for attempts, that
+    too few came before it); a closed breach met on time (or never met) contradicts its own
+    status and would be counted against an owner wrongly.
     """
     return f"""
-    select {", ".join((*KEYS, *TIMES))},
-        case when status = 'closed' then coalesce(met_at > due_at, false) end as holds
+    select {", ".join((*KEYS, *TIMES, *ATTEMPTS))},
+        case
+            when status = 'closed' and attempts_required is not null then coalesce(
+                met_at = due_at and attempts_made < attempts_required, false
+            )
+            when status = 'closed' then coalesce(met_at > due_at, false)
+        end as holds
     from {q.relation(BREACHES)}
     """
 

@@ -51,12 +51,13 @@ def import_olist(source_dir: Path, database: Path) -> dict[str, int]:
     with duckdb.connect(str(database)) as con:
         write_raw_tables(con, {}, omit=[("marketo", name) for name in MARKETO_TABLES])
         con.execute("drop schema if exists raw_marketo cascade")
-        con.execute(
-            f"create temp table mqls as select * from read_csv('{mqls}', header = true, all_varchar = true)"
-        )
-        con.execute(
-            f"create temp table deals as select * from read_csv('{deals}', header = true, all_varchar = true)"
-        )
+        # the paths are parameters, not SQL text: a quote in a directory name stays a quote
+        for name, path in (("mqls", mqls), ("deals", deals)):
+            con.execute(
+                f"create temp table {name} as select * from"
+                " read_csv(?, header = true, all_varchar = true)",
+                [str(path)],
+            )
         _land(con)
         return {
             table: con.execute(f'select count(*) from raw_salesforce."{table}"').fetchone()[0]

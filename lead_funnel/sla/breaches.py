@@ -5,17 +5,23 @@ Rules (contract section 2, "Default SLA policies", and section 3, ``fct_sla_brea
 * A *working-hours* policy row (``within_working_hours`` set) starts its clock at the next
   working minute of ``started_at`` in the owner's zone (``clock_started_at``) and is due
   ``within_working_hours`` working hours later (``due_at``).
-* An *attempt-based* policy row (``within_working_hours`` null) is due at ``deadline_at``
-  (the moment the rule was due, e.g. the rejection time); its clock starts at ``started_at``.
+* An *attempt-based* policy row (``attempts_required`` set) is a finished fact, not a clock
+  (contract section 2): it is decided at the rejection (``deadline_at`` = ``met_at`` = the
+  rejection time, ``due_at`` = ``deadline_at``): ``breached_closed`` when ``attempts_made`` <
+  ``attempts_required``, else ``met_on_time``; ``pending`` while the rejection has not happened
+  as of the run. Its ``hours_late`` is null (it is not measured in hours).
+* Any other row without ``within_working_hours`` is due at ``deadline_at``.
 * The evaluation is as of ``as_of``: an event stamped after ``as_of`` has not happened yet, so
   its ``met_at`` is treated (and output) as null.
-* ``state``: ``breached_closed`` when ``met_at > due_at``; ``met_on_time`` when
+* ``state`` (clock rows): ``breached_closed`` when ``met_at > due_at``; ``met_on_time`` when
   ``met_at <= due_at``; ``breached_open`` when not met and ``as_of > due_at``; else
   ``pending``. A row without a computable ``due_at`` (null start or deadline) is never a
   breach: ``met_on_time`` if met, else ``pending``.
 * ``status`` is ``closed`` / ``open`` for the two breach states, null otherwise.
 * ``hours_late`` is in working hours of the same calendar: from ``due_at`` to ``met_at``
-  (closed) or to ``as_of`` (open); it can be 0 when the late event fell outside working time.
+  (closed) or to ``as_of`` (open); it can be 0 when the late event fell outside working time;
+  null for attempt-based rows.
+* ``attempts_made`` / ``attempts_required`` are passed through (null for working-hours rows).
 * ``evaluation_id`` = ``breach_id`` = ``md5(cycle_id || ':' || sla)`` (hex), null when either
   part is null (the SQL semantics), so ids are stable across runs.
 * Output rows keep the input order; ``time_zone`` is passed through as given and
@@ -56,9 +62,12 @@ CLOCK_START_COLUMNS: tuple[str, ...] = (
     "within_working_hours",
     "deadline_at",
     "met_at",
+    "attempts_made",
+    "attempts_required",
 )
 STRING_INPUTS = ("cycle_id", "lead_id", "owner_id", "sla", "entry_lane", "time_zone")
 TIMESTAMP_INPUTS = ("started_at", "deadline_at", "met_at")
+COUNT_INPUTS = ("attempts_made", "attempts_required")
 
 # Column name -> DuckDB type of fct_sla_evaluations, in output order.
 EVALUATION_SCHEMA: dict[str, str] = {
@@ -77,6 +86,8 @@ EVALUATION_SCHEMA: dict[str, str] = {
     "state": "VARCHAR",
     "status": "VARCHAR",
     "hours_late": "DOUBLE",
+    "attempts_made": "INTEGER",
+    "attempts_required": "INTEGER",
     "as_of": "TIMESTAMP",
     "within_working_hours": "DOUBLE",
     "deadline_at": "TIMESTAMP",
@@ -96,7 +107,13 @@ BREACH_CONTRACT_COLUMNS: tuple[str, ...] = (
     "hours_late",
     "as_of",
 )
-BREACH_EXTRA_COLUMNS: tuple[str, ...] = ("entry_lane", "time_zone", "clock_started_at")
+BREACH_EXTRA_COLUMNS: tuple[str, ...] = (
+    "attempts_made",
+    "attempts_required",
+    "entry_lane",
+    "time_zone",
+    "clock_started_at",
+)
 BREACH_COLUMNS: tuple[str, ...] = BREACH_CONTRACT_COLUMNS + BREACH_EXTRA_COLUMNS
 BREACH_SCHEMA: dict[str, str] = {name: EVALUATION_SCHEMA[name] for name in BREACH_COLUMNS}
 
@@ -127,8 +144,11 @@ def evaluate_slas(
     met = as_utc_ns(frame["met_at"])
     met = np.where(met > as_of_ns, np.datetime64("NaT", "ns"), met)  # not yet happened
     deadline = as_utc_ns(frame["deadline_at"])
+    made = frame["attempts_made"]
+    required = frame["attempts_required"]
     clock_started, due = _clock_and_due(book, zones, started, within, deadline)
     state = _states(due, met, as_of_ns)
+    state = _attempt_states(state, required, made, met)
     ids = md5_ids(frame["cycle_id"], frame["sla"])
 
     out = pd.DataFrame(
@@ -142,7 +162,9 @@ def evaluate_slas(
             "met_at": met,
             "state": pd.Series(state, dtype="str"),
             "status": pd.Series(state, dtype="str").map(BREACH_STATUS).astype("str"),
-            "hours_late": _hours_late(book, zones, state, due, met, as_of_ns),
+            "hours_late": _hours_late(book, zones, state, due, met, as_of_ns, required),
+            "attempts_made": made,
+            "attempts_required": required,
             "as_of": np.full(len(frame), as_of_ns, dtype="datetime64[ns]"),
             "within_working_hours": within,
             "deadline_at": deadline,
@@ -193,11 +215,19 @@ def _strings(values: Sequence[Any] | pd.Series) -> pd.Series:
 
 def _prepare_clock_starts(clock_starts: pd.DataFrame) -> pd.DataFrame:
     """Check the input columns and coerce their types (strings, float hours, UTC instants)."""
-    missing = [name for name in CLOCK_START_COLUMNS if name not in clock_starts.columns]
+    optional = set(COUNT_INPUTS)  # working-hours-only inputs may omit them
+    missing = [
+        name
+        for name in CLOCK_START_COLUMNS
+        if name not in clock_starts.columns and name not in optional
+    ]
     if missing:
         raise ValueError(f"clock starts lack columns: {', '.join(missing)}")
     frame = clock_starts.reset_index(drop=True)
     converted: dict[str, object] = {name: _strings(frame[name]) for name in STRING_INPUTS}
+    for name in COUNT_INPUTS:
+        counts = frame[name] if name in frame.columns else pd.Series(pd.NA, index=frame.index)
+        converted[name] = pd.to_numeric(counts, errors="coerce").astype("Int64")
     hours = pd.to_numeric(frame["within_working_hours"], errors="coerce")
     converted["within_working_hours"] = hours.to_numpy(dtype=np.float64, na_value=np.nan)
     for name in TIMESTAMP_INPUTS:
@@ -239,6 +269,22 @@ def _states(due: np.ndarray, met: np.ndarray, as_of_ns: np.datetime64) -> np.nda
     return np.array(STATES, dtype=object)[code]
 
 
+def _attempt_states(
+    state: np.ndarray, required: pd.Series, made: pd.Series, met: np.ndarray
+) -> np.ndarray:
+    """Attempt-based rows: decided at the rejection (``met``), closed when too few attempts."""
+    attempt_rows = required.notna().to_numpy()
+    if not attempt_rows.any():
+        return state
+    state = state.copy()
+    decided = attempt_rows & ~np.isnat(met)
+    too_few = decided & (made.fillna(0) < required).fillna(False).to_numpy(dtype=bool)
+    state[attempt_rows] = "pending"
+    state[decided] = "met_on_time"
+    state[too_few] = "breached_closed"
+    return state
+
+
 def _hours_late(
     book: CalendarBook,
     zones: np.ndarray,
@@ -246,10 +292,13 @@ def _hours_late(
     due: np.ndarray,
     met: np.ndarray,
     as_of_ns: np.datetime64,
+    attempts_required: pd.Series,
 ) -> np.ndarray:
-    """Working hours from ``due_at`` to ``met_at`` (closed) or to ``as_of`` (open); NaN else."""
+    """Working hours from ``due_at`` to ``met_at`` (closed) or to ``as_of`` (open); NaN else
+    (and for attempt-based rows, which are not measured in hours)."""
     hours = np.full(state.shape, np.nan)
-    rows = np.flatnonzero((state == "breached_closed") | (state == "breached_open"))
+    late = (state == "breached_closed") | (state == "breached_open")
+    rows = np.flatnonzero(late & attempts_required.isna().to_numpy())
     if rows.size:
         until = np.where(state[rows] == "breached_closed", met[rows], as_of_ns)
         hours[rows] = apply_by_time_zone(
@@ -329,6 +378,9 @@ def read_clock_starts(con: duckdb.DuckDBPyConnection, relation: str) -> pd.DataF
             expressions.append(f'cast({column} as timestamp) as "{name}"')
         elif name == "within_working_hours":
             expressions.append(f'cast("{name}" as double) as "{name}"')
+        elif name in COUNT_INPUTS:
+            column = f'"{name}"' if name in types else "null"
+            expressions.append(f'cast({column} as integer) as "{name}"')
         else:
             expressions.append(f'cast("{name}" as varchar) as "{name}"')
     return _read_frame(con, relation, ", ".join(expressions))

@@ -309,8 +309,8 @@ SCORES = [
 BREACH_COLUMNS = """
     breach_id varchar, cycle_id varchar, lead_id varchar, owner_id varchar, sla varchar,
     started_at timestamp, due_at timestamp, met_at timestamp, status varchar,
-    hours_late double, as_of timestamp, entry_lane varchar, time_zone varchar,
-    clock_started_at timestamp
+    hours_late double, attempts_made integer, attempts_required integer, as_of timestamp,
+    entry_lane varchar, time_zone varchar, clock_started_at timestamp
 """
 BREACHES = [
     {
@@ -339,6 +339,22 @@ BREACHES = [
         "hours_late": 300.0,
         "as_of": AS_OF,
         "entry_lane": "fast_lane",
+    },
+    {
+        # rejected for no response after 2 of 6 attempts: closed at the rejection
+        "breach_id": "b-attempts",
+        "cycle_id": "L01-1",
+        "lead_id": "L01",
+        "owner_id": "005NY",
+        "sla": "follow_up_attempts",
+        "started_at": t("2025-03-03 12:00:00"),
+        "due_at": t("2025-03-05 15:00:00"),
+        "met_at": t("2025-03-05 15:00:00"),
+        "status": "closed",
+        "attempts_made": 2,
+        "attempts_required": 6,
+        "as_of": AS_OF,
+        "entry_lane": "score",
     },
 ]
 

@@ -15,9 +15,10 @@ all are paid_search / Paid Search except 00QL11 (direct_demo_request / Website D
     00QL10-1  manual     2025-03-05  -                                      open
     00QL11-1  fast_lane  2025-03-12  -                                      open
     00QL13-1  score      2025-03-09  accepted (48)                          open
+    00QL17-1  score      2025-03-17  accepted (1)                           rejected, no_response
 
-March paid search: decisions after 2, 3.5, 25.5, 48, 48, 72, 94 hours (median 48); SQL
-after 2, 2 and 3.9167 days (median 2).
+March paid search: decisions after 1, 2, 3.5, 25.5, 48, 48, 72, 94 hours (median
+(25.5 + 48) / 2 = 36.75); SQL after 2, 2 and 3.9167 days (median 2).
 
 Its campaigns (tests/scenarios/handbuilt.py):
 
@@ -77,8 +78,8 @@ EXPECTED_FUNNEL = [
      NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
     (MAR, "direct_demo_request", "Website Demo Request", 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0.0,
      620.0, 0.0, NULL, NULL, NULL, 620.0, NULL, NULL, NULL, NULL, NULL),
-    (MAR, "paid_search", "Paid Search", 9, 1, 5, 0, 1, 1, 3, 2, 1, 1, 70_000.0, 50_000.0,
-     1700.0, 5 / 9, 3 / 5, 2 / 3, 1 / 2, 1700 / 9, 1700 / 5, 1700 / 3, 1700 / 2, 48.0, 2.0),
+    (MAR, "paid_search", "Paid Search", 10, 1, 6, 1, 1, 1, 3, 2, 1, 1, 70_000.0, 50_000.0,
+     1700.0, 6 / 10, 3 / 6, 2 / 3, 1 / 2, 1700 / 10, 1700 / 6, 1700 / 3, 1700 / 2, 36.75, 2.0),
     (MAR, "webinar", NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0.0, 100.0,
      NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
     (APR, "other", NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0.0, 300.0,
@@ -195,7 +196,7 @@ def test_cohort_totals_reconcile_with_cycles(warehouse: Path) -> None:
         from marts.fct_lead_cycles
         """,
     )
-    assert funnel == cycles == [11, 5, 3, 2, 1, 1]
+    assert funnel == cycles == [12, 6, 3, 2, 1, 1]
 
 
 def test_lead_creation_by_source(warehouse: Path) -> None:
@@ -207,14 +208,15 @@ def test_lead_creation_by_source(warehouse: Path) -> None:
         order by created_month, channel, lead_source
         """,
     )
-    # Live March leads: L01-L08, L10, L13 are paid search (L07 never handed off), L11 the
-    # demo request, L12 the unmapped Podcast source. L09 deleted, L14 merged, L16 quarantined.
+    # Live March leads: L01-L08, L10, L13, L17 are paid search (L07 never handed off), L11
+    # the demo request, L12 the unmapped Podcast source. L09 deleted, L14 merged, L16 and
+    # L18 quarantined.
     assert_rows(
         actual,
         [
             (MAR, "direct_demo_request", "Website Demo Request", 1, 1, 1.0),
             (MAR, "other", "Podcast", 1, 0, 0.0),
-            (MAR, "paid_search", "Paid Search", 10, 9, 0.9),
+            (MAR, "paid_search", "Paid Search", 11, 10, 10 / 11),
         ],
         CONTRACT_CREATION_COLUMNS,
     )
@@ -233,7 +235,9 @@ def test_rejection_reasons_with_their_fix(warehouse: Path) -> None:
     assert_rows(
         actual,
         [
-            (MAR, "paid_search", "student_or_consultant", 1, 1.0, fixes["student_or_consultant"]),
+            # March paid search: L17 rejected for no response, L04 disqualified as a student
+            (MAR, "paid_search", "no_response", 1, 0.5, fixes["no_response"]),
+            (MAR, "paid_search", "student_or_consultant", 1, 0.5, fixes["student_or_consultant"]),
             (APR, "paid_search", "not_evaluating", 1, 1.0, fixes["not_evaluating"]),
         ],
         CONTRACT_REJECTION_COLUMNS,
@@ -253,7 +257,7 @@ def test_flow_counts_entries_in_their_month(warehouse: Path) -> None:
     )
     # L01 is won on 15 April and L06 lost on 30 April (close_date): April, not March.
     assert actual == [
-        (MAR, "paid_search", 10, 9, 5, 3, 2, 0, 0, 0.0, 1700.0),
+        (MAR, "paid_search", 11, 10, 6, 3, 2, 0, 0, 0.0, 1700.0),
         (APR, "paid_search", 0, 1, 0, 0, 0, 1, 1, 50_000.0, 1400.0),
     ]
 
@@ -272,7 +276,7 @@ def test_diagnostics_cover_every_quarter_and_channel(warehouse: Path) -> None:
     assert rows == [
         (q1, "direct_demo_request", 1, "low_volume", 0),
         (q1, "other", 0, "no_data", 0),
-        (q1, "paid_search", 9, "low_volume", 0),
+        (q1, "paid_search", 10, "low_volume", 0),
         (q1, "webinar", 0, "no_data", 0),
         (q2, "other", 0, "no_data", 0),
         (q2, "paid_search", 1, "low_volume", 0),

@@ -3,6 +3,7 @@ out by hand from the contract (tests/scenarios/handbuilt.py explains each lead).
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pytest
@@ -25,7 +26,9 @@ def run(handbuilt_run):  # type: ignore[no-untyped-def]
 
 def test_the_cli_says_where_to_look(run) -> None:  # type: ignore[no-untyped-def]
     out = run["completed"].stdout
-    assert "MQLs 11 (fast lane 2)" in out
+    assert "MQLs 12 (fast lane 2)" in out
+    # L17's attempt breach is not measured in hours
+    assert "follow_up_attempts  closed         1  too few attempts" in out
     assert "published (BI reads this, read-only)" in out
     assert "0 blocking failed" in out
 
@@ -239,7 +242,8 @@ def test_cycles_match_the_hand_worked_scenario(run) -> None:  # type: ignore[no-
             False,
             "direct_demo_request",
         ),
-        # L13: the MQL row is dated before the lead was created: kept, flagged
+        # L13: the MQL row is dated before the lead was created: kept, flagged. Its later
+        # Working - Contacted neither decides nor closes the cycle: still open
         (
             "00QL13-1",
             "score",
@@ -259,17 +263,50 @@ def test_cycles_match_the_hand_worked_scenario(run) -> None:  # type: ignore[no-
             True,
             "paid_search",
         ),
+        # L17: score MQL, accepted an hour later, rejected for no response on Mar 21
+        (
+            "00QL17-1",
+            "score",
+            ts("2025-03-17 14:00"),
+            "accepted",
+            ts("2025-03-17 15:00"),
+            ts("2025-03-17 15:00"),
+            False,
+            n,
+            False,
+            n,
+            n,
+            n,
+            n,
+            "rejected",
+            "no_response",
+            False,
+            "paid_search",
+        ),
     ]
     assert rows == expected
 
 
 def test_leads_outside_the_funnel_and_removed_leads(run) -> None:  # type: ignore[no-untyped-def]
     leads = dict(query(run["serve"], "select lead_id, current_stage from marts.dim_leads"))
-    # deleted (L09), merged (L14), null key and future (L16) leads are not live
-    assert sorted(leads) == [f"00QL{n:02d}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13)]
+    # deleted (L09), merged (L14), null key, future (L16) and unparseable (L18) leads are not live
+    assert sorted(leads) == [f"00QL{n:02d}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 17)]
     assert leads["00QL07"] == "nurture"  # no history: its current status since creation
     assert leads["00QL12"] == "unmapped"  # a status no seed maps
     assert leads["00QL01"] == "won"
+
+
+def test_current_stage_of_an_open_cycle_is_the_furthest_it_reached(run) -> None:  # type: ignore[no-untyped-def]
+    """Contract section 2: inside an open cycle a status that maps to lead does not move the
+    lead back; after the cycle closed, its outcome or the stage its status maps to."""
+    leads = dict(query(run["serve"], "select lead_id, current_stage from marts.dim_leads"))
+    status = dict(query(run["serve"], "select lead_id, current_status from marts.dim_leads"))
+    # L13 accepted, then Working - Contacted (maps to lead) inside the open cycle: sal
+    assert (status["00QL13"], leads["00QL13"]) == ("Working - Contacted", "sal")
+    # open cycles at their furthest stage: L05 MQL straight to SQL, L03 accepted, L08 handed off
+    assert (leads["00QL05"], leads["00QL03"], leads["00QL08"]) == ("sql", "sal", "mql")
+    # closed cycles: the outcome (L06 lost) or the status's stage (L02 rejected, L17 rejected)
+    assert (leads["00QL06"], leads["00QL02"], leads["00QL17"]) == ("lost", "rejected", "rejected")
     other = query(
         run["serve"],
         "select channel, is_channel_mapped, title from marts.dim_leads where lead_id in ('00QL12', '00QL10') order by lead_id",
@@ -299,8 +336,9 @@ def test_every_raw_row_is_accounted_for(run) -> None:  # type: ignore[no-untyped
         "select raw_rows, staged_rows, duplicate_rows, deleted_rows, merged_rows, quarantined_rows, unaccounted_rows "
         "from audit.reconciliation_raw_rows where source_name = 'salesforce' and table_name = 'lead'",
     )
-    # 17 raw rows: 12 staged, L10's older sync, L09 deleted, L14 merged, null key + future quarantined
-    assert lead == [(17, 12, 1, 1, 1, 2, 0)]
+    # 19 raw rows: 13 staged, L10's older sync, L09 deleted, L14 merged; null key, future (L16)
+    # and unparseable (L18) quarantined
+    assert lead == [(19, 13, 1, 1, 1, 3, 0)]
     marketo = query(
         run["database"],
         "select deleted_rows, merged_rows from audit.reconciliation_raw_rows "
@@ -314,7 +352,39 @@ def test_every_raw_row_is_accounted_for(run) -> None:  # type: ignore[no-untyped
     reasons = query(
         run["database"], "select reason from quarantine.quarantine_salesforce order by reason"
     )
-    assert reasons == [("future_timestamp",), ("null_key",)]
+    assert reasons == [("future_timestamp",), ("null_key",), ("unparseable:number_of_employees",)]
+
+
+def test_connector_formats_parse_and_what_does_not_is_kept_as_landed(run) -> None:  # type: ignore[no-untyped-def]
+    """tests/scenarios/handbuilt.py land_connector_formats: text timestamps and numbers."""
+    created = dict(query(run["serve"], "select lead_id, created_at from marts.dim_leads"))
+    assert created["00QL08"] == ts("2025-03-04 14:00")  # '2025-03-04T16:00:00+02:00'
+    assert created["00QL01"] == ts("2025-03-03 10:00")  # naive text is UTC
+    revenue = query(
+        run["database"],
+        "select distinct annual_revenue from staging.stg_salesforce__lead",
+    )
+    assert revenue == [(50_000_000.0,)]  # '50,000,000' and L01's '50 000 000'
+    [(record_key, reason, raw_row)] = query(
+        run["database"],
+        "select record_key, reason, raw_row from quarantine.quarantine_salesforce"
+        " where record_key = '00QL18'",
+    )
+    assert reason == "unparseable:number_of_employees"
+    assert json.loads(raw_row)["_unparseable_values"] == "number_of_employees=about 500"
+    # contract section 2: an id that does not parse is unparseable:id, kept as landed
+    [(record_key, reason, raw_row)] = query(
+        run["database"],
+        "select record_key, reason, raw_row from quarantine.quarantine_marketo",
+    )
+    assert (record_key, reason) == ("FF-9004", "unparseable:id")
+    assert json.loads(raw_row)["_landed_id"] == "FF-9004"
+    marketo_forms = query(
+        run["database"],
+        "select raw_rows, staged_rows, quarantined_rows, unaccounted_rows from audit.reconciliation_raw_rows"
+        " where table_name = 'activity_fill_out_form'",
+    )
+    assert marketo_forms == [(4, 3, 1, 0)]
 
 
 def test_sla_breaches_on_the_owners_working_hours(run) -> None:  # type: ignore[no-untyped-def]
@@ -348,6 +418,31 @@ def test_sla_breaches_on_the_owners_working_hours(run) -> None:  # type: ignore[
     # L03 hand raise 05:30 EDT Mon Mar 10: 1 working hour -> 10:00 EDT (14:00Z); never touched:
     # 7h on Mar 10 + 37 working days to Apr 30 x 8h = 303 working hours late
     assert rows[("00QL03-1", "first_touch")] == ("open", ts("2025-03-10 14:00"), None, 303.0)
+    # L17 MQL 10:00 EDT Mon Mar 17, accepted 11:00 EDT: sal_review met; first touch due
+    # 11:00 EDT Tue (15:00Z), first call 10:00 EDT Tue: met. No breach of either.
+    assert ("00QL17-1", "sal_review") not in rows
+    assert ("00QL17-1", "first_touch") not in rows
+
+
+def test_an_attempt_breach_is_closed_at_the_rejection(run) -> None:  # type: ignore[no-untyped-def]
+    """Contract section 2: L17 accepted Mar 17 15:00Z, rejected for no response Mar 21 15:00Z
+    after 2 completed calls (the third, Mar 24, came after the rejection): 2 of 6 attempts, a
+    closed breach at the rejection, not measured in hours (and not growing with the as-of)."""
+    rows = query(
+        run["serve"],
+        "select sla, status, started_at, due_at, met_at, hours_late, attempts_made, attempts_required"
+        " from marts.fct_sla_breaches where cycle_id = '00QL17-1'",
+    )
+    rejected = ts("2025-03-21 15:00")
+    assert rows == [
+        ("follow_up_attempts", "closed", ts("2025-03-17 15:00"), rejected, rejected, None, 2, 6)
+    ]
+    working_hours = query(
+        run["serve"],
+        "select count(*) from marts.fct_sla_breaches where sla <> 'follow_up_attempts'"
+        " and (attempts_made is not null or attempts_required is not null)",
+    )
+    assert working_hours == [(0,)]
 
 
 def test_unmapped_picklist_values_are_counted_not_dropped(run) -> None:  # type: ignore[no-untyped-def]

@@ -73,6 +73,23 @@ def status(lead_id: str, at: str, old: str | None, new: str, by: str) -> dict[st
     }
 
 
+def task(task_id: str, lead_id: str, completed: str) -> dict[str, Any]:
+    """A completed call by the SDR on the lead."""
+    return {
+        "id": task_id,
+        "who_id": lead_id,
+        "owner_id": "005NY",
+        "type": "Call",
+        "subject": "Call",
+        "status": "Completed",
+        "activity_date": ts(completed).date(),
+        "completed_date_time": ts(completed),
+        "created_date": ts(completed),
+        "is_deleted": False,
+        "_fivetran_synced": SYNC,
+    }
+
+
 def reason(lead_id: str, at: str, label: str, by: str = "005NY") -> dict[str, Any]:
     row = status(lead_id, at, None, label, by)
     row["field"] = "Rejection_Reason__c"
@@ -180,14 +197,27 @@ def build_rows() -> dict[tuple[str, str], list[dict[str, Any]]]:
         lead(
             "00QL12", "2025-03-03 09:00:00", "Marketing Qualified - Legacy", lead_source="Podcast"
         ),
-        # L13 out-of-order source: the MQL row is dated before the lead was created
-        lead("00QL13", "2025-03-10 09:00:00", "Sales Accepted"),
+        # L13 out-of-order source: the MQL row is dated before the lead was created. After the
+        # acceptance the SDR sets Working - Contacted: that neither decides nor closes the
+        # open cycle, and the lead stays at sal (contract section 2: current_stage)
+        lead("00QL13", "2025-03-10 09:00:00", "Working - Contacted"),
         # L14 merged into L01 in Salesforce: merged, not live
         lead("00QL14", "2025-03-03 09:00:00", "MQL", is_deleted=True, master_record_id="00QL01"),
         # null key: quarantined
         lead(None, "2025-03-03 09:00:00", "MQL"),
         # created after the as-of: quarantined as future_timestamp
         lead("00QL16", "2025-06-01 09:00:00", "Open - Not Contacted"),
+        # L17 score MQL, accepted, rejected for no response after 2 completed tasks (6 are
+        # required): an attempt-based SLA breach, closed at the rejection
+        lead(
+            "00QL17",
+            "2025-03-17 09:00:00",
+            "Rejected",
+            rejection_reason_c="No response",
+        ),
+        # L18 lands an employee count that is no number (land_connector_formats):
+        # quarantined as unparseable:number_of_employees, the value kept as landed
+        lead("00QL18", "2025-03-17 09:00:00", "Open - Not Contacted"),
     ]
     history = [
         status("00QL01", "2025-03-04 10:00:00", "Open - Not Contacted", "MQL", "005INT"),
@@ -221,6 +251,18 @@ def build_rows() -> dict[tuple[str, str], list[dict[str, Any]]]:
         ),
         status("00QL13", "2025-03-09 09:00:00", "Open - Not Contacted", "MQL", "005INT"),
         status("00QL13", "2025-03-11 09:00:00", "MQL", "Sales Accepted", "005NY"),
+        status("00QL13", "2025-03-12 09:00:00", "Sales Accepted", "Working - Contacted", "005NY"),
+        status("00QL17", "2025-03-17 14:00:00", "Open - Not Contacted", "MQL", "005INT"),
+        status("00QL17", "2025-03-17 15:00:00", "MQL", "Sales Accepted", "005NY"),
+        status("00QL17", "2025-03-21 15:00:00", "Sales Accepted", "Rejected", "005NY"),
+        reason("00QL17", "2025-03-21 15:00:00", "No response"),
+    ]
+    tasks = [
+        # L17: two completed attempts between the acceptance and the rejection; the third
+        # comes after the rejection and does not count
+        task("00T1", "00QL17", "2025-03-18 14:00:00"),
+        task("00T2", "00QL17", "2025-03-19 14:00:00"),
+        task("00T3", "00QL17", "2025-03-24 14:00:00"),
     ]
     opportunities = [
         {
@@ -380,4 +422,34 @@ def build_rows() -> dict[tuple[str, str], list[dict[str, Any]]]:
         ("marketo", "activity_fill_out_form"): forms,
         ("marketo", "activity_merge_leads"): merges,
         ("salesforce", "campaign"): CAMPAIGNS,
+        ("salesforce", "task"): tasks,
     }
+
+
+def land_connector_formats(con: Any) -> None:
+    """Re-land some columns the way real connectors and exports do (after write_raw_tables):
+
+    * `lead.created_date` as ISO text: naive text is UTC; L08's carries an offset,
+      `2025-03-04T16:00:00+02:00`, which is 14:00 UTC, the time every expectation uses;
+    * `lead.annual_revenue` as text with thousands separators (`50,000,000`, L01
+      `50 000 000`): the same 50,000,000.0 as before; `number_of_employees` as text, and
+      L18's `about 500` is no number: quarantined as unparseable:number_of_employees;
+    * `activity_fill_out_form.id` as text, with one id that is no number, `FF-9004`:
+      quarantined as unparseable:id, known by that value (not as a null key).
+    """
+    con.execute(
+        "alter table raw_salesforce.lead alter created_date type varchar"
+        " using strftime(created_date, '%Y-%m-%dT%H:%M:%S');"
+        "update raw_salesforce.lead set created_date = '2025-03-04T16:00:00+02:00'"
+        " where id = '00QL08';"
+        "alter table raw_salesforce.lead alter annual_revenue type varchar"
+        " using format('{:,}', cast(annual_revenue as bigint));"
+        "update raw_salesforce.lead set annual_revenue = '50 000 000' where id = '00QL01';"
+        "alter table raw_salesforce.lead alter number_of_employees type varchar;"
+        "update raw_salesforce.lead set number_of_employees = 'about 500' where id = '00QL18';"
+        "alter table raw_marketo.activity_fill_out_form alter id type varchar;"
+        "insert into raw_marketo.activity_fill_out_form"
+        " (id, lead_id, activity_date, activity_type_id, primary_attribute_value, _fivetran_synced)"
+        " values ('FF-9004', 11, timestamp '2025-03-12 09:10:00', 2, 'Ebook Download',"
+        " timestamp '2025-04-30 23:00:00')"
+    )

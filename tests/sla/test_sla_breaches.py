@@ -53,8 +53,9 @@ def clock(
     lane: str = "score",
     time_zone: str | None = "UTC",
     owner_id: str | None = "U1",
+    attempts: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
-    """One clock-start row (times are naive UTC text)."""
+    """One clock-start row (times are naive UTC text); ``attempts`` = (made, required)."""
     return {
         "cycle_id": cycle_id,
         "lead_id": (cycle_id or "L?-1").split("-")[0],
@@ -66,6 +67,8 @@ def clock(
         "within_working_hours": np.nan if within is None else within,
         "deadline_at": pd.Timestamp(deadline_at) if deadline_at else pd.NaT,
         "met_at": pd.Timestamp(met_at) if met_at else pd.NaT,
+        "attempts_made": attempts[0] if attempts else None,
+        "attempts_required": attempts[1] if attempts else None,
     }
 
 
@@ -88,23 +91,37 @@ ROWS = {
     "fast_late": clock(
         "L6-1", "first_touch", "2025-03-08 10:00", within=1, met_at="2025-03-10 11:00"
     ),
-    # Attempts: due at the rejection Thu 03-06 14:00, never met -> open; late Thu 14-17 (3) +
-    # Fri 8 + Mon 8 + Tue 8 + Wed 09-12 (3) = 30 h.
-    "attempts_open": clock(
+    # Attempts (contract section 2: a finished fact, not a clock): rejected for no response
+    # Thu 03-06 14:00 after 4 of 6 attempts -> closed at the rejection (due = met = the
+    # rejection), hours_late null, however long ago that was.
+    "attempts_short": clock(
         "L7-1",
         "follow_up_attempts",
         "2025-03-03 10:00",
         within=None,
         deadline_at="2025-03-06 14:00",
+        met_at="2025-03-06 14:00",
+        attempts=(4, 6),
     ),
-    # Attempts met (6th task) Wed 03-05 before the rejection Thu -> on time.
+    # Six attempts before the rejection -> met on time.
     "attempts_met": clock(
         "L8-1",
         "follow_up_attempts",
         "2025-03-03 10:00",
         within=None,
         deadline_at="2025-03-06 14:00",
-        met_at="2025-03-05 09:00",
+        met_at="2025-03-06 14:00",
+        attempts=(6, 6),
+    ),
+    # Rejected after the as-of (not happened yet as of the run) with 2 attempts -> pending.
+    "attempts_later": clock(
+        "L13-1",
+        "follow_up_attempts",
+        "2025-03-10 10:00",
+        within=None,
+        deadline_at="2025-03-13 10:00",
+        met_at="2025-03-13 10:00",
+        attempts=(2, 6),
     ),
     # London: Fri 16:00 GMT + 2 h, Monday is London's holiday -> due Tue 03-11 10:00 GMT = 10:00Z;
     # met Tue 10:30 -> closed, 0.5 h late.
@@ -155,8 +172,9 @@ EXPECTED = {
     "open": ("2025-03-10 16:00", "2025-03-11 16:00", "breached_open", "open", 4.0),
     "fast_on_time": ("2025-03-07 16:30", "2025-03-10 09:30", "met_on_time", None, None),
     "fast_late": ("2025-03-10 09:00", "2025-03-10 10:00", "breached_closed", "closed", 1.0),
-    "attempts_open": ("2025-03-03 10:00", "2025-03-06 14:00", "breached_open", "open", 30.0),
+    "attempts_short": ("2025-03-03 10:00", "2025-03-06 14:00", "breached_closed", "closed", None),
     "attempts_met": ("2025-03-03 10:00", "2025-03-06 14:00", "met_on_time", None, None),
+    "attempts_later": ("2025-03-10 10:00", "2025-03-13 10:00", "pending", None, None),
     "london": ("2025-03-07 16:00", "2025-03-11 10:00", "breached_closed", "closed", 0.5),
     "new_york": ("2025-03-07 21:00", "2025-03-10 14:00", "met_on_time", None, None),
     "null_start": (None, None, "pending", None, None),
@@ -195,7 +213,12 @@ def test_columns_ids_and_passthrough(evaluations: pd.DataFrame) -> None:
     assert evaluations.loc["met_after_as_of", "time_zone"] == "Nope/X"  # as given
     assert evaluations.loc["met_after_as_of", "clock_time_zone"] == "UTC"  # as run
     assert _is_null(evaluations.loc["met_after_as_of", "met_at"])  # not happened as of the run
-    assert evaluations.loc["attempts_open", "clock_started_at"] == ts("2025-03-03 10:00")
+    assert evaluations.loc["attempts_short", "clock_started_at"] == ts("2025-03-03 10:00")
+    assert evaluations.loc["attempts_short", "met_at"] == ts("2025-03-06 14:00")  # the rejection
+    assert evaluations.loc["attempts_short", "attempts_made"] == 4
+    assert evaluations.loc["attempts_short", "attempts_required"] == 6
+    assert _is_null(evaluations.loc["on_time", "attempts_made"])
+    assert _is_null(evaluations.loc["on_time", "attempts_required"])
 
 
 def test_ids_are_deterministic_and_order_independent() -> None:
@@ -209,9 +232,12 @@ def test_breaches_from_selects_the_contract_columns(evaluations: pd.DataFrame) -
     breaches = breaches_from(evaluations)
     assert tuple(breaches.columns) == BREACH_COLUMNS
     assert tuple(breaches.columns[: len(BREACH_CONTRACT_COLUMNS)]) == BREACH_CONTRACT_COLUMNS
-    # closed: L2, L6, L9; open: L4, L7, L12 (input order kept).
+    # closed: L2, L6, L7 (too few attempts), L9; open: L4, L12 (input order kept).
     assert list(breaches["cycle_id"]) == ["L2-1", "L4-1", "L6-1", "L7-1", "L9-1", "L12-1"]
-    assert list(breaches["status"]) == ["closed", "open", "closed", "open", "closed", "open"]
+    assert list(breaches["status"]) == ["closed", "open", "closed", "closed", "closed", "open"]
+    attempts = breaches.set_index("cycle_id")[["attempts_made", "attempts_required"]]
+    assert tuple(attempts.loc["L7-1"]) == (4, 6)
+    assert attempts.drop(index="L7-1").isna().all().all()
 
 
 def test_empty_input_gives_empty_typed_frames() -> None:
@@ -245,7 +271,7 @@ def _load(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
         "create table intermediate.int_sla_clock_starts (cycle_id varchar, lead_id varchar,"
         " owner_id varchar, sla varchar, entry_lane varchar, time_zone varchar,"
         " started_at timestamp, within_working_hours double, deadline_at timestamp,"
-        " met_at timestamp);"
+        " met_at timestamp, attempts_made integer, attempts_required integer);"
         # dbt's CSV inference: weekmask as an integer, times as TIME.
         "create table seeds.sla_business_hours as select '*' as time_zone,"
         " time '09:00' as work_start, time '17:00' as work_end, 1111100 as weekmask;"
@@ -293,21 +319,22 @@ def test_write_sla_tables_round_trip(evaluations: pd.DataFrame) -> None:
         ("L2-1", "closed", 9.5),
         ("L4-1", "open", 4.0),
         ("L6-1", "closed", 1.0),
-        ("L7-1", "open", 30.0),
+        ("L7-1", "closed", None),
         ("L9-1", "closed", 0.5),
     ]
-    assert summary["evaluations"] == 12
+    assert summary["evaluations"] == 13
     assert summary["breaches"] == 6
-    assert (summary["open_breaches"], summary["closed_breaches"]) == (3, 3)
+    assert (summary["open_breaches"], summary["closed_breaches"]) == (2, 4)
     assert summary["breaches_by_sla"] == {
         "first_touch": {"open": 2, "closed": 1, "total": 3},
-        "follow_up_attempts": {"open": 1, "closed": 0, "total": 1},
+        "follow_up_attempts": {"open": 0, "closed": 1, "total": 1},
         "sal_review": {"open": 0, "closed": 2, "total": 2},
     }
     # U1 owns 5 breaches (L2, L6, L7, L9, L12); U2 owns L4.
     assert [owner["owner_id"] for owner in summary["top_owners"]] == ["U1", "U2"]
     assert summary["top_owners"][0]["breaches"] == 5
-    assert summary["top_owners"][0]["hours_late"] == pytest.approx(9.5 + 1 + 30 + 0.5 + 4)
+    # the attempt breach (L7) has no hours late
+    assert summary["top_owners"][0]["hours_late"] == pytest.approx(9.5 + 1 + 0.5 + 4)
     assert summary["states"]["met_on_time"] == 4
     assert set(summary["seconds"]) == {"read", "evaluate", "write", "total"}
 

@@ -8,13 +8,22 @@
       merged       a merged-away record (merged_condition); it wins over a soft
                    delete, because connectors delete merge losers (Marketo does)
       deleted      a soft delete (deleted_condition)
-      quarantined  unusable: null key, null required column, a value that did not
-                   cast to the declared type, or an event time after the run's as-of
+      quarantined  unusable: null key (`null_key`), a key that does not parse
+                   (`unparseable:<key>`, known by its landed text), null required
+                   column, a value that did not cast to the declared type, or an event
+                   time after the run's as-of
 
-    Incremental (big, append-mostly tables): only keys with a row synced after the
-    stored watermark minus `incremental_lookback_days` are re-classified, together
-    with rows quarantined as future_timestamp last time (they may be due now).
-    Everything a key has in raw is re-read, so the result equals a full refresh.
+    The key of a row without one is a digest of the whole row but its sync time, so a
+    re-sync of a null-key row is a duplicate of it, not a new row.
+
+    Incremental (big, append-mostly tables): a run re-classifies every key with a raw
+    row that is not stored yet (or a stored row that is no longer in raw), compared by
+    `_row_hash`, a digest of the whole raw row; whatever its `_fivetran_synced`, a row
+    the last run did not see is found. Rows quarantined as future_timestamp last time
+    are re-read too (they may be due now). Everything a key has in raw is re-read, so the
+    result equals a full refresh. After a type change of a raw column the stored rows
+    are dropped first (`reclassify_on_raw_schema_drift`, a pre-hook of every staging
+    model), so the whole table is re-classified.
 -#}
 {% macro classify_raw_rows(
         source_name,
@@ -25,18 +34,24 @@
         merged_condition=none,
         event_time_expression=none) %}
 
-{%- set null_checks = [] -%}
-{%- for column in key_columns -%}{%- do null_checks.append(column ~ ' is null') -%}{%- endfor -%}
-{%- set key_is_null = '(' ~ null_checks | join(' or ') ~ ')' -%}
-{#- In a unit test `this` is not a relation: only an incremental model that exists can be incremental. -#}
-{%- set incremental = model.resource_type != 'unit_test' and model.config.materialized == 'incremental' and is_incremental() -%}
+{%- set landed_keys = [] -%}
+{%- set key_parts = [] -%}
+{%- for column in key_columns -%}
+    {%- do landed_keys.append(adapter.quote('_landed_' ~ column) ~ ' is null') -%}
+    {%- do key_parts.append('coalesce(cast(' ~ column ~ ' as varchar), ' ~ adapter.quote('_landed_' ~ column) ~ ')') -%}
+{%- endfor -%}
+{%- set key_is_null = '(' ~ landed_keys | join(' or ') ~ ')' -%}
+{%- set key_did_not_parse = '(' ~ key_columns | join(' is null or ') ~ ' is null)' -%}
 {%- set key_expression -%}
     {%- if key_columns | length == 1 -%}
-        cast({{ key_columns[0] }} as varchar)
+        {{ key_parts[0] }}
     {%- else -%}
-        concat_ws('|', {% for column in key_columns %}cast({{ column }} as varchar){% if not loop.last %}, {% endif %}{% endfor %})
+        concat_ws('|', {{ key_parts | join(', ') }})
     {%- endif -%}
 {%- endset -%}
+{#- In a unit test `this` is not a relation: only an incremental model that exists can be incremental. -#}
+{%- set incremental = model.resource_type != 'unit_test' and model.config.materialized == 'incremental'
+    and is_incremental() and relation_has_column(this, '_row_hash') -%}
 
 with
 
@@ -48,41 +63,56 @@ run_context as (
 
 raw_rows as (
 
-    {{ conformed_source(source_name, table_name) }}
+    {{ conformed_source(source_name, table_name, landed_text_columns=key_columns) }}
+
+),
+
+identified as (
+
+    {#- all a row holds but when it was synced (and the digest of the raw table's shape,
+        so a type change keeps it): the identity of a row without a key -#}
+    select
+        raw_rows.*,
+        {{ row_digest_except(['_fivetran_synced', '_raw_schema_digest']) }} as _row_identity
+    from raw_rows
 
 ),
 
 keys as (
 
     select
-        raw_rows.*,
+        identified.*,
         case
-            when {{ key_is_null }} then 'null_key:' || cast(hash(raw_rows) as varchar)
+            when {{ key_is_null }} then 'null_key:' || cast(_row_identity as varchar)
             else {{ key_expression }}
         end as _dedupe_key
-    from raw_rows
+    from identified
+
+),
+
+hashed as (
+
+    {#- the row hash finds the rows not classified yet and breaks ties between syncs of one key -#}
+    select
+        keys.*,
+        hash(keys) as _row_hash
+    from keys
 
 ),
 
 {% if incremental %}
-watermark as (
-
-    select
-        coalesce(
-            max(_fivetran_synced) filter (where _fivetran_synced <= (select as_of from run_context))
-            - interval {{ var('incremental_lookback_days') }} day,
-            timestamp '1900-01-01'
-        ) as reread_from
-    from {{ this }}
-
-),
-
 batch_keys as (
 
     select _dedupe_key
-    from keys
-    where _fivetran_synced is null
-        or _fivetran_synced > (select reread_from from watermark)
+    from (
+        (select _dedupe_key, _row_hash from hashed
+        except all
+        select _dedupe_key, _row_hash from {{ this }})
+        union all
+        (select _dedupe_key, _row_hash from {{ this }}
+        except all
+        select _dedupe_key, _row_hash from hashed)
+    ) as changed
 
     union
 
@@ -95,13 +125,10 @@ batch_keys as (
 
 keyed as (
 
-    {#- the row hash breaks ties between syncs of one key; only the batch needs it -#}
-    select
-        keys.*,
-        hash(keys) as _row_hash
-    from keys
+    select hashed.*
+    from hashed
     {% if incremental -%}
-    where keys._dedupe_key in (select batch_keys._dedupe_key from batch_keys)
+    where hashed._dedupe_key in (select batch_keys._dedupe_key from batch_keys)
     {%- endif %}
 
 ),
@@ -123,8 +150,9 @@ classified as (
     select
         ranked.*,
         case
-            when {{ key_is_null }} then 'null_key'
             when _version_rank > 1 then null
+            when {{ key_is_null }} then 'null_key'
+            when {{ key_did_not_parse }} then 'unparseable:' || _unparseable_columns
             {%- if merged_condition %}
             when coalesce({{ merged_condition }}, false) then null
             {%- endif %}
@@ -144,7 +172,7 @@ classified as (
 )
 
 select
-    * exclude (_row_hash),
+    *,
     case
         when _quarantine_reason is not null then 'quarantined'
         when _version_rank > 1 then 'duplicate'
@@ -159,3 +187,18 @@ select
 from classified
 
 {% endmacro %}
+
+
+{#- A digest of every column of the row being selected but `excluded`. -#}
+{% macro row_digest_except(excluded) -%}
+    {{ return(adapter.dispatch('row_digest_except', 'lead_funnel')(excluded)) }}
+{%- endmacro %}
+
+{#- `*columns(...)` unpacks the columns as arguments (sqlfluff's duckdb dialect cannot parse it yet) -#}
+{% macro duckdb__row_digest_except(excluded) -%}
+    hash(*columns(* exclude ({{ excluded | join(', ') }}))) -- noqa: PRS
+{% endmacro %}
+
+{% macro default__row_digest_except(excluded) -%}
+    {{ exceptions.raise_compiler_error("row_digest_except is written for DuckDB only: add a " ~ adapter.type() ~ "__row_digest_except macro") }}
+{%- endmacro %}

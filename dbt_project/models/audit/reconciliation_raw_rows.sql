@@ -1,8 +1,10 @@
 {#-
     Proof that nothing disappears silently: for every raw table,
     raw rows = staged + duplicate + deleted + merged + quarantined.
-    `unaccounted_rows` must be 0 (a dbt test and a blocking GX invariant).
+    `unaccounted_rows` must be 0 (a dbt test, a blocking GX invariant, and a post-hook
+    that fails the build saying which table and what to run).
 -#}
+{{ config(post_hook="{{ fail_unless_every_raw_row_is_accounted_for() }}") }}
 {{ check_raw_tables_cover_sources() }}
 
 with

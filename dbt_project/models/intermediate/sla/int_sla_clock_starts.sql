@@ -12,8 +12,11 @@
     * met_by first_completed_task: the first completed sales task on the lead at or
       after the clock start.
     * met_by completed_tasks_before_no_response_rejection (attempts): applies to
-      cycles rejected for no_response; due at the rejection (deadline_at), met by
-      the N-th completed task after the clock start.
+      cycles rejected for no_response, and is a finished fact, not a clock (contract
+      section 2): attempts_made counts the completed tasks on the lead from the clock
+      start (SAL acceptance) to the rejection, attempts_required is the policy's N;
+      deadline_at = met_at = the rejection. Fewer attempts than required is a closed
+      breach at the rejection (decided in lead_funnel.sla).
     * time_zone: the lead owner's (user.time_zone_sid_key); null means UTC.
 -#}
 with
@@ -85,20 +88,34 @@ started as (
 
 ),
 
-task_clocks as (
+first_tasks as (
 
     select
         started.cycle_id,
         started.sla,
-        completed_tasks.completed_at,
-        row_number() over (
-            partition by started.cycle_id, started.sla order by completed_tasks.completed_at
-        ) as task_number
+        min(completed_tasks.completed_at) as completed_at
     from started
     inner join completed_tasks
         on started.lead_id = completed_tasks.lead_id
             and started.started_at <= completed_tasks.completed_at
-    where started.met_by in ('first_completed_task', 'completed_tasks_before_no_response_rejection')
+    where started.met_by = 'first_completed_task'
+    group by started.cycle_id, started.sla
+
+),
+
+attempts as (
+
+    select
+        started.cycle_id,
+        started.sla,
+        count(completed_tasks.completed_at) as attempts_made
+    from started
+    left join completed_tasks
+        on started.lead_id = completed_tasks.lead_id
+            and started.started_at <= completed_tasks.completed_at
+            and started.rejected_at >= completed_tasks.completed_at
+    where started.met_by = 'completed_tasks_before_no_response_rejection'
+    group by started.cycle_id, started.sla
 
 ),
 
@@ -106,21 +123,19 @@ met as (
 
     select
         started.*,
+        attempts.attempts_made,
         case started.met_by
             when 'sales_decision' then started.sales_decision_at
-            when 'first_completed_task' then first_task.completed_at
-            when 'completed_tasks_before_no_response_rejection' then nth_task.completed_at
+            when 'first_completed_task' then first_tasks.completed_at
+            when 'completed_tasks_before_no_response_rejection' then started.rejected_at
         end as met_at
     from started
-    left join task_clocks as first_task
-        on started.cycle_id = first_task.cycle_id
-            and started.sla = first_task.sla
-            and first_task.task_number = 1
-    left join task_clocks as nth_task
-        on started.cycle_id = nth_task.cycle_id
-            and started.sla = nth_task.sla
-            and nth_task.task_number = cast(started.within_value as integer)
-            and started.within_unit = 'attempts'
+    left join first_tasks
+        on started.cycle_id = first_tasks.cycle_id
+            and started.sla = first_tasks.sla
+    left join attempts
+        on started.cycle_id = attempts.cycle_id
+            and started.sla = attempts.sla
 
 ),
 
@@ -136,7 +151,9 @@ final as (
         met.started_at,
         case when met.within_unit = 'working_hours' then met.within_value end as within_working_hours,
         case when met.within_unit = 'attempts' then met.rejected_at end as deadline_at,
-        met.met_at
+        met.met_at,
+        cast(met.attempts_made as integer) as attempts_made,
+        case when met.within_unit = 'attempts' then cast(met.within_value as integer) end as attempts_required
     from met
     left join owners
         on met.owner_id = owners.user_id
