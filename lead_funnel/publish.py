@@ -67,6 +67,13 @@ class PublicationResult:
 KEEP_ARTIFACTS = 30
 
 
+def attach_new_serve_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Attach a new serve file as ``publication``, in the storage format DuckDB 1.x reads
+    (the path is a SQL string literal: quotes in it are doubled, never interpreted)."""
+    literal = "'" + str(path).replace("'", "''") + "'"
+    con.execute(f"attach {literal} as publication (storage_version '{SERVE_STORAGE_VERSION}')")
+
+
 def prune_old_artifacts(directories: list[Path], keep: int = KEEP_ARTIFACTS) -> list[Path]:
     """Old builds' leftovers: keep the newest `keep` files of each artifact folder."""
     removed = []
@@ -221,7 +228,7 @@ def _export_published_marts(settings: PipelineSettings, run_id: str, target: Pat
         as_of = con.execute(
             f"select as_of from {META_SCHEMA}.publications where run_id = ?", [run_id]
         ).fetchone()[0]
-        con.execute(f"attach '{target}' as publication")
+        attach_new_serve_file(con, target)
         try:
             con.execute(f'create schema publication."{PUBLISHED_SCHEMA}"')
             for relation in relations:
@@ -295,9 +302,7 @@ def publish_marts(settings: PipelineSettings, *, run_id: str, as_of: datetime) -
 
         # 1. the new serve file, beside the old one
         phase_started = time.perf_counter()
-        con.execute(
-            f"attach '{temp_path}' as publication (storage_version '{SERVE_STORAGE_VERSION}')"
-        )
+        attach_new_serve_file(con, temp_path)
         try:
             con.execute(f'create schema publication."{PUBLISHED_SCHEMA}"')
             first, rest = relations[:1], relations[1:]

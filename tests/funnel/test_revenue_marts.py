@@ -56,13 +56,13 @@ def test_attribution_by_channel_equals_the_funnel_when_every_cycle_has_one_touch
         order by model, channel
         """,
     )
-    # March: paid search 9 MQLs (2 opportunities, 70,000; 1 won, 50,000), one demo request
+    # March: paid search 10 MQLs (2 opportunities, 70,000; 1 won, 50,000), one demo request
     assert attributed == [
         row
         for model in MODELS
         for row in (
             (model, "direct_demo_request", 1.0, 0.0, 0.0, 0.0, 0.0),
-            (model, "paid_search", 9.0, 2.0, 70_000.0, 1.0, 50_000.0),
+            (model, "paid_search", 10.0, 2.0, 70_000.0, 1.0, 50_000.0),
         )
     ]
 
@@ -79,7 +79,7 @@ def test_targets_pace_by_the_share_of_the_month_elapsed(warehouse: Path) -> None
     )
     # as of 1 May 02:00: March and April are past, two of May's 744 hours are gone
     assert rows == [
-        (MAR, 1.0, False, 10.0),
+        (MAR, 1.0, False, 11.0),
         (date(2025, 4, 1), 1.0, False, 1.0),
         (date(2025, 5, 1), 2 / 744, True, 0.0),
         (date(2025, 6, 1), 0.0, False, 0.0),
@@ -96,14 +96,17 @@ def test_speed_to_lead_without_sales_tasks_is_no_touch_yet(warehouse: Path) -> N
         order by all
         """,
     )
-    # The scenario has no sales tasks: every cycle waits for its first touch (seed order 6).
-    # March score lane: 00QL01 (accepted, SQL, won), 02-1, 04, 06 (accepted, SQL), 13
-    # (accepted); manual: 05 (accepted, SQL), 08, 10; fast lane: 03 (accepted) and 11.
+    # Only 00QL17 has sales tasks: handed off 17 March 14:00, first call completed 18 March
+    # 14:00 (24 hours: within a day, bound inclusive; accepted, no SQL). Every other cycle
+    # waits for its first touch (seed order 6). March score lane: 00QL01 (accepted, SQL,
+    # won), 02-1, 04, 06 (accepted, SQL), 13 (accepted); manual: 05 (accepted, SQL), 08,
+    # 10; fast lane: 03 (accepted) and 11.
     apr = date(2025, 4, 1)
     assert rows == [
         (MAR, "direct_demo_request", "fast_lane", "no_touch_yet", 6, 1, 0, 0, 0),
         (MAR, "paid_search", "fast_lane", "no_touch_yet", 6, 1, 1, 0, 0),
         (MAR, "paid_search", "manual", "no_touch_yet", 6, 3, 1, 1, 0),
         (MAR, "paid_search", "score", "no_touch_yet", 6, 5, 3, 2, 1),
+        (MAR, "paid_search", "score", "within_1_day", 3, 1, 1, 0, 0),
         (apr, "paid_search", "manual", "no_touch_yet", 6, 1, 0, 0, 0),
     ]

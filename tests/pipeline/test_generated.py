@@ -47,8 +47,10 @@ def test_clean_generated_data_passes_every_blocking_check(generated) -> None:  #
     assert quarantined > 0
 
 
-def test_an_incremental_nightly_run_equals_a_full_refresh(generated) -> None:  # type: ignore[no-untyped-def]
-    database: Path = generated["database"]
+def test_an_incremental_nightly_run_equals_a_full_refresh(generated, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # a copy: the session's warehouse stays as the fixture built it for the other modules
+    database = tmp_path / "warehouse.duckdb"
+    shutil.copy(generated["database"], database)
     report = append_days(database, days=2, progress=False)
     as_of = report.window_end + timedelta(hours=2)
     # late-arriving and re-synced rows: dated before the previous as-of, synced after it
@@ -67,7 +69,7 @@ def test_an_incremental_nightly_run_equals_a_full_refresh(generated) -> None:  #
         )
     )
     assert late > 0
-    full_copy = generated["directory"] / "full" / "warehouse.duckdb"
+    full_copy = tmp_path / "full" / "warehouse.duckdb"
     full_copy.parent.mkdir()
     shutil.copy(database, full_copy)
 

@@ -47,8 +47,8 @@ def test_duckdb_1x_reads_the_serve_file_as_2x_does(handbuilt_run, version: str) 
     old = read_with_duckdb1(version, serve, sql_by_name)
     assert old["version"] == version
     assert old["results"] == _read_with_duckdb2(serve, sql_by_name)
-    # the hand-built scenario: March 2025 paid search holds 9 MQLs, 5 SALs, 3 SQLs
-    assert ["2025-03-01", "paid_search", "Paid Search", "9", "5", "3"] in [
+    # the hand-built scenario: March 2025 paid search holds 10 MQLs, 6 SALs, 3 SQLs
+    assert ["2025-03-01", "paid_search", "Paid Search", "10", "6", "3"] in [
         row[:6] for row in old["results"]["funnel"]
     ]
 
@@ -65,7 +65,7 @@ def test_lead_funnel_sql_queries_the_serve_file_read_only(handbuilt_run) -> None
     assert completed.stdout.splitlines() == [
         "cohort_month,channel,lead_source,mqls,sals,sqls,cost_per_sql",
         "2025-04-01,paid_search,Paid Search,1,0,0,",
-        "2025-03-01,paid_search,Paid Search,9,5,3,566.67",
+        "2025-03-01,paid_search,Paid Search,10,6,3,566.67",
         "2025-03-01,direct_demo_request,Website Demo Request,1,0,0,",
     ]
     refused = lead_funnel_cli("sql", "--database", database, "drop table marts.dim_leads")
@@ -89,6 +89,6 @@ def test_the_marts_export_as_parquet_one_file_per_mart(handbuilt_run, tmp_path) 
             f"select cohort_month, channel, mqls, sals, sqls from '{target}/fct_funnel_by_source.parquet' "
             "where channel = 'paid_search' order by cohort_month"
         ).fetchall()
-    assert [row[2:] for row in funnel] == [(9, 5, 3), (1, 0, 0)]
+    assert [row[2:] for row in funnel] == [(10, 6, 3), (1, 0, 0)]
     export_parquet(serve, target)  # again: replaced in place, nothing left behind
     assert not [p for p in target.iterdir() if p.name.startswith(".")]

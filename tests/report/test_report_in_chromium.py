@@ -51,8 +51,11 @@ def test_every_section_with_data_is_there_and_nothing_loads_from_the_network(ren
         "sla_breaches",
         "score_calibration",
         "diagnostics",
+        "attribution",
+        "targets",
+        "speed_to_lead",
         "data_health",
-    ]  # attribution, targets, speed to lead: those marts are not in this build
+    ]
     assert page.external_sources == []
 
 
@@ -68,6 +71,9 @@ def test_every_chart_is_drawn(rendered) -> None:  # type: ignore[no-untyped-def]
             "sla_open_by_owner",
             "sla_closed_by_week",
             "score_calibration",
+            "attribution",
+            "targets",
+            "speed_to_lead",
         }
     )
     for key, drawn in page.charts.items():
@@ -90,9 +96,10 @@ def test_the_funnel_chart_shows_the_marts(rendered) -> None:  # type: ignore[no-
     )
     for position, stage in enumerate(["MQLs", "SALs", "SQLs", "Opportunities", "Won"], start=1):
         assert shown[stage] == {row[0]: row[position] for row in marts}, stage
-    # by hand: paid search 10 MQLs (9 in March, 1 in April), 5 accepted, 3 SQLs,
-    # 2 opportunities, 1 won; the direct demo request's one hand raise
-    assert [shown[s]["Paid search"] for s in shown] == [10, 5, 3, 2, 1]
+    # by hand: paid search 11 MQLs (10 in March, 1 in April), 6 accepted (00QL17 among
+    # them, rejected later for no response), 3 SQLs, 2 opportunities, 1 won; the direct
+    # demo request's one hand raise
+    assert [shown[s]["Paid search"] for s in shown] == [11, 6, 3, 2, 1]
     assert [shown[s]["Direct demo request"] for s in shown] == [1, 0, 0, 0, 0]
     # and the browser drew those numbers on the bars
     drawn = Counter(page.charts["funnel_by_channel"].bar_texts)
@@ -113,7 +120,7 @@ def test_the_headline_compares_april_with_march_from_the_marts(rendered) -> None
     )
     assert (tiles["mqls"], tiles["sals"], tiles["sqls"], tiles["won"], tiles["spend"]) == april
     assert april == (1, 0, 0, 0, 1700.0)  # paid search 1,400 + an unmapped campaign's 300
-    assert march == (10, 5, 3, 1, 2420.0)
+    assert march == (11, 6, 3, 1, 2420.0)
     assert tiles["mql_to_sal_rate"] == 0.0
     assert tiles["sal_to_sql_rate"] is None and tiles["cost_per_sql"] is None  # no SAL, no SQL
 
@@ -128,6 +135,7 @@ def test_rejections_sla_and_score_charts_show_the_marts(rendered) -> None:  # ty
     assert rejections == {
         ("Not evaluating", "Paid search"): 1,
         ("Student or consultant", "Paid search"): 1,
+        ("No response", "Paid search"): 1,  # 00QL17, two attempts then rejected
     }
     assert (
         sum(rejections.values())
@@ -148,7 +156,8 @@ def test_rejections_sla_and_score_charts_show_the_marts(rendered) -> None:  # ty
     assert score["Acceptance rate"]["x"] == [band for band, *_ in bands]
     assert score["Acceptance rate"]["y"] == [rate for _, rate, _, _ in bands]
     assert score["Win rate"]["y"] == [rate for _, _, rate, _ in bands]
-    assert score["Handoffs"]["y"] == [n for *_, n in bands] == [0, 10, 1]
+    # 00QL17 (fit 77, no activity) joins the [70, 80) band: 11 handoffs there, 00QL11 (81) above
+    assert score["Handoffs"]["y"] == [n for *_, n in bands] == [0, 11, 1]
     threshold = specs["score_calibration"]["layout"]["shapes"][0]
     assert threshold["x0"] == -0.5  # before the [60, 70) band: today's threshold is 60
     assert "MQL threshold 60" in json.dumps(specs["score_calibration"]["layout"]["annotations"])
@@ -163,12 +172,12 @@ def test_data_health_shows_the_verdicts_published_with_the_marts(rendered) -> No
                   count(*) filter (where not passed and severity = 'warning')
            from audit.invariant_verdicts""",
     )
-    assert (passed, blocking, warnings) == (16, 0, 2)
+    assert (passed, blocking, warnings) == (17, 0, 2)  # 19 invariants
     assert (
         tiles["invariants_passed"],
         tiles["invariants_blocking_failed"],
         tiles["invariants_warnings"],
-    ) == ("16", "0", "2")
+    ) == ("17", "0", "2")
     assert tiles["unaccounted_rows"] == "0"
     html = rendered["report"].read_text()
     assert "Marketing Qualified - Legacy" in html  # the unmapped status, named
@@ -197,3 +206,41 @@ def test_lead_funnel_report_renders_from_the_published_marts(rendered, tmp_path:
     assert completed.returncode == 0, completed.stderr
     assert f"funnel report: {out}" in completed.stdout
     assert parse_rendered(out.read_text()).specs == rendered["page"].specs
+
+
+def test_the_revenue_charts_show_the_marts(rendered) -> None:  # type: ignore[no-untyped-def]
+    specs, serve = rendered["page"].specs, rendered["serve"]
+    channel_names = dict(query(serve, "select channel, channel_name from marts.dim_channels"))
+    attributed = {
+        (trace["name"], channel): value
+        for trace in specs["attribution"]["data"]
+        for channel, value in zip(trace["x"], trace["y"], strict=True)
+    }
+    marts = query(
+        serve,
+        """select model, channel, sum(attributed_opportunities)
+           from marts.fct_attribution_by_channel group by all""",
+    )
+    assert len(attributed) == len(marts) and len({model for model, *_ in marts}) == 6
+    by_model = {}
+    for model, _channel, opportunities in marts:
+        by_model.setdefault(model, 0.0)
+        by_model[model] += opportunities
+    # credit is shared, never created: every model hands out the funnel's opportunities
+    funnel = query(serve, "select sum(opportunities) from marts.fct_funnel_by_source")[0][0]
+    assert all(abs(total - funnel) < 1e-6 for total in by_model.values()), by_model
+    shown_totals = {}
+    for (name, channel), value in attributed.items():
+        assert channel in channel_names.values()
+        shown_totals[name] = shown_totals.get(name, 0.0) + value
+    assert sorted(round(v, 6) for v in shown_totals.values()) == sorted(
+        round(v, 6) for v in by_model.values()
+    )
+    buckets = specs["speed_to_lead"]["data"][0]
+    cycles = query(
+        serve,
+        """select sum(cycles) from marts.fct_speed_to_lead
+           group by response_bucket order by min(bucket_order)""",
+    )
+    assert buckets["y"] == [int(n) for (n,) in cycles]
+    assert sum(buckets["y"]) == query(serve, "select count(*) from marts.fct_lead_cycles")[0][0]

@@ -89,5 +89,5 @@ def test_mf_query_returns_the_funnel_mart(handbuilt_run, tmp_path: Path) -> None
     assert mf_rows == expected
     mart_rates = {(month, channel): (rate, cost) for month, channel, *_, rate, cost in mart}
     assert {key: value[2:] for key, value in mf_rows.items()} == mart_rates
-    # by hand: March paid search 9 MQLs, 5 SALs, 1,700 spent for 3 SQLs
-    assert mf_rows[("2025-03-01", "paid_search")] == (9.0, 5.0, 5 / 9, 1700 / 3)
+    # by hand: March paid search 10 MQLs, 6 SALs, 1,700 spent for 3 SQLs
+    assert mf_rows[("2025-03-01", "paid_search")] == (10.0, 6.0, 6 / 10, 1700 / 3)
