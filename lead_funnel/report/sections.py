@@ -455,19 +455,26 @@ def attribution(context: ReportContext) -> Section | None:
         )
     fig.update_layout(barmode="group", yaxis_title="attributed opportunities")
     section.charts.append(Chart("attribution", fig))
+    models = list(dict.fromkeys(r["model"] for r in rows))
+    by_channel: dict[str, dict[str, dict[str, float]]] = {}
+    for r in rows:
+        by_channel.setdefault(r["channel"], {})[r["model"]] = r
     section.tables.append(
         Table(
-            "Return on spend (attributed won amount / spend)",
-            ["model", "channel", "attributed won amount", "spend", "return on spend"],
+            "Return on spend by channel and model (attributed won amount / spend)",
+            ["channel", "spend", *(label(ATTRIBUTION_MODEL_LABELS, m) for m in models)],
             [
                 [
-                    label(ATTRIBUTION_MODEL_LABELS, r["model"]),
-                    context.channel(r["channel"]),
-                    r["won_amount"],
-                    r["spend"],
-                    ratio(r["won_amount"], r["spend"]),
+                    context.channel(channel),
+                    next(iter(per_model.values()))["spend"],
+                    *(
+                        ratio(per_model[m]["won_amount"], per_model[m]["spend"])
+                        if m in per_model
+                        else None
+                        for m in models
+                    ),
                 ]
-                for r in rows
+                for channel, per_model in by_channel.items()
             ],
         )
     )
@@ -486,50 +493,57 @@ def targets(context: ReportContext) -> Section | None:
         "what the share of the month elapsed would expect) and pipeline coverage per quarter.",
     )
     if has_targets:
-        rows = context.rows(
-            f"""select metric, target, actual, attainment, pace, projected
-                from {M}.fct_funnel_targets where channel = 'all' and month = ?
-                order by metric""",
-            [context.current_month],
-        ) or context.rows(
-            f"""select metric, target, actual, attainment, pace, projected
-                from {M}.fct_funnel_targets where channel = 'all'
-                  and month = (select max(month) from {M}.fct_funnel_targets where month <= ?)
-                order by metric""",
-            [context.current_month],
-        )
-        if rows:
-            fig = figure("Attainment of this month's targets (all channels)", context, height=340)
+        target_sql = f"""select metric, target, actual, attainment, expected_to_date, pace,
+                                projected
+                         from {M}.fct_funnel_targets where channel = 'all' and month = ?
+                         order by metric"""
+        last_month = context.rows(target_sql, [context.last_full_month])
+        this_month = context.rows(target_sql, [context.current_month])
+        if last_month:
+            fig = figure(
+                f"Attainment of {context.last_full_month:%b %Y}'s targets (all channels)",
+                context,
+                height=340,
+            )
             fig.add_bar(
                 name="Attainment",
-                x=[humanize(r["metric"]) for r in rows],
-                y=[r["attainment"] for r in rows],
-            )
-            fig.add_bar(
-                name="Pace", x=[humanize(r["metric"]) for r in rows], y=[r["pace"] for r in rows]
+                x=[humanize(r["metric"]) for r in last_month],
+                y=[r["attainment"] for r in last_month],
             )
             fig.add_hline(y=1, line_dash="dash", line_color="#475569")
-            fig.update_layout(barmode="group", yaxis={"tickformat": ".0%"})
+            fig.update_layout(yaxis={"tickformat": ".0%"})
             section.charts.append(Chart("targets", fig))
             section.tables.append(
                 Table(
-                    "Targets (all channels)",
-                    ["metric", "target", "actual", "attainment", "pace", "projected"],
+                    f"{context.last_full_month:%b %Y}: targets and actuals (all channels)",
+                    ["metric", "target", "actual", "attainment"],
+                    [
+                        [humanize(r["metric"]), r["target"], r["actual"], r["attainment"]]
+                        for r in last_month
+                    ],
+                )
+            )
+        if this_month:
+            section.tables.append(
+                Table(
+                    f"{context.current_month:%b %Y} so far: pace against the share of the month "
+                    "elapsed (all channels)",
+                    ["metric", "target", "actual", "expected to date", "pace", "projected"],
                     [
                         [
                             humanize(r["metric"]),
                             r["target"],
                             r["actual"],
-                            r["attainment"],
+                            r["expected_to_date"],
                             r["pace"],
                             r["projected"],
                         ]
-                        for r in rows
+                        for r in this_month
                     ],
                 )
             )
-        else:
-            section.notes.append("No target set for this month.")
+        if not (last_month or this_month):
+            section.notes.append("No target set for the last full month or this month.")
     if has_coverage:
         coverage = context.rows(
             f"""select quarter_start, won_amount_target, won_amount, open_pipeline_amount,

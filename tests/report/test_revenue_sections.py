@@ -33,6 +33,8 @@ CONTRACT_MARTS = {
             ("2025-05-01", "all", "mqls", 100, 40, 0.4, 30, 40 / 30, 124),
             ("2025-05-01", "all", "sqls", 20, 5, 0.25, 6, 5 / 6, 15.5),
             ("2025-05-01", "paid_search", "mqls", 50, 30, 0.6, 15, 2, 93),
+            ("2025-04-01", "all", "mqls", 90, 99, 1.1, 90, 1.1, None),
+            ("2025-04-01", "all", "sqls", 20, 15, 0.75, 20, 0.75, None),
         ],
     ),
     "fct_pipeline_coverage": (
@@ -86,11 +88,26 @@ def test_revenue_sections_show_the_contract_marts(tmp_path: Path) -> None:
         ("Linear", "Webinar"): 0.5,
     }
     assert "as of 2025-05-10 02:00 UTC" in attribution.layout.title.text
+    # one row per channel: its spend, then each model's attributed won amount / spend
+    (return_on_spend,) = sections["attribution"].tables
+    assert return_on_spend.columns == ["channel", "spend", "First touch", "Linear"]
+    assert return_on_spend.rows == [
+        ["Paid search", 100.0, 1.0, 0.5],  # 100 / 100 and 50 / 100
+        ["Webinar", 0.0, None, None],  # no spend, no ratio; no first-touch credit
+    ]
 
     targets = sections["targets"]
     attainment = {t.name: dict(zip(t.x, t.y, strict=True)) for t in targets.charts[0].figure.data}
-    assert attainment["Attainment"] == {"Mqls": 0.4, "Sqls": 0.25}  # channel `all` of May
-    assert attainment["Pace"] == {"Mqls": pytest.approx(4 / 3), "Sqls": pytest.approx(5 / 6)}
+    # the chart: April, the last full month before the 10 May as-of, channel `all`
+    assert attainment == {"Attainment": {"Mqls": 1.1, "Sqls": 0.75}}
+    assert "Apr 2025" in targets.charts[0].figure.layout.title.text
+    # May so far: pace against the share of the month elapsed
+    may = targets.tables[1]
+    assert may.caption.startswith("May 2025 so far")
+    assert [row[:5] for row in may.rows] == [
+        ["Mqls", 100.0, 40.0, 30.0, pytest.approx(4 / 3)],
+        ["Sqls", 20.0, 5.0, 6.0, pytest.approx(5 / 6)],
+    ]
     coverage = targets.tables[-1]
     assert coverage.rows == [["2025-Q2", 1000.0, 400.0, 1200.0, 600.0, 2.0]]
 
