@@ -19,10 +19,9 @@ cycles as (
 completed_tasks as (
 
     select
-        who_id as lead_id,
+        lead_id,
         completed_at
-    from {{ ref('stg_salesforce__task') }}
-    where is_completed
+    from {{ ref('int_sales_touches') }}
 
 ),
 
