@@ -35,8 +35,8 @@ test: setup
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check lead_funnel orchestration data_quality tests
-	$(BIN)/ruff format --check lead_funnel orchestration data_quality tests
+	$(BIN)/ruff check lead_funnel lead_funnel_tools orchestration data_quality tests
+	$(BIN)/ruff format --check lead_funnel lead_funnel_tools orchestration data_quality tests
 	# the dbt templater opens a warehouse: lint against a throwaway one, as the tests do
 	cd dbt_project && LEAD_FUNNEL_DATABASE=$$(mktemp -d)/lint.duckdb ../$(BIN)/sqlfluff lint models
 

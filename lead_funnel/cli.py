@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
+from lead_funnel.arguments import database_argument
 from lead_funnel.paths import DEFAULT_DATABASE, REPO_ROOT
 from lead_funnel.telemetry import disable_telemetry
 
@@ -28,53 +29,6 @@ def _as_of(text: str) -> datetime:
 
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value.replace(microsecond=0)
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from error
-
-
-def _database_argument(parser: argparse.ArgumentParser, *, must_exist: bool = True) -> None:
-    parser.add_argument(
-        "--database",
-        type=Path,
-        default=Path(os.environ.get("LEAD_FUNNEL_DATABASE", DEFAULT_DATABASE)),
-        help="the DuckDB warehouse file (env LEAD_FUNNEL_DATABASE; default data/lead_funnel.duckdb)",
-    )
-
-
-def cmd_generate(args: argparse.Namespace) -> int:
-    from lead_funnel.generator import append_days, generate
-    from lead_funnel.generator.api import ForeignRawSchemaError
-
-    try:
-        return _generate(args, append_days, generate)
-    except ForeignRawSchemaError as error:
-        print(f"lead-funnel generate FAILED: {error}", file=sys.stderr)
-        return 2
-
-
-def _generate(args: argparse.Namespace, append_days, generate) -> int:  # type: ignore[no-untyped-def]
-    if args.append_days:
-        report = append_days(
-            args.database, days=args.append_days, seed=args.seed, progress=not args.quiet
-        )
-    else:
-        report = generate(
-            args.database,
-            leads=args.leads,
-            seed=args.seed if args.seed is not None else 42,
-            start=args.start,
-            days=args.days,
-            bad_rate=args.bad_rate,
-            progress=not args.quiet,
-            force=args.force,
-        )
-    print(report.describe() if hasattr(report, "describe") else report)
-    return 0
 
 
 def _print_success(outcome) -> None:  # type: ignore[no-untyped-def]
@@ -179,7 +133,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     settings.export_raw_schemas()
     try:
-        from lead_funnel.pipeline import run_pipeline
+        from orchestration.pipeline import run_pipeline
 
         outcome = run_pipeline(
             settings,
@@ -257,7 +211,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from lead_funnel.check import check_published_marts
+    from data_quality.check import check_published_marts
 
     return check_published_marts(args.database, data_docs_dir=args.data_docs)
 
@@ -342,8 +296,8 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
-    from lead_funnel.pipeline import dagster_home
     from lead_funnel.settings import PipelineSettings
+    from orchestration.pipeline import dagster_home
 
     settings = PipelineSettings.resolve(args.database)
     settings.export()
@@ -372,56 +326,27 @@ def cmd_ui(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
-def cmd_import_olist(args: argparse.Namespace) -> int:
-    from lead_funnel.importers.olist import import_olist
-
-    counts = import_olist(args.source_dir, args.database)
-    print(
-        f"landed the Olist funnel in {args.database}: "
-        + ", ".join(f"{k} {v:,}" for k, v in counts.items())
-    )
-    print(f"next: lead-funnel run --database {args.database} --as-of '2019-01-01 00:00:00'")
-    return 0
+TOOL_COMMANDS_GROUP = "lead_funnel.commands"
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
-    from lead_funnel.bench import main as bench_main
+def _add_tool_commands(commands: argparse._SubParsersAction) -> None:
+    """The commands installed tools add (lead_funnel_tools: generate, import-olist, bench):
+    each entry point of the group is a `register(commands)`; the product imports no tool."""
+    from importlib.metadata import entry_points
 
-    return bench_main(args)
+    for entry_point in entry_points(group=TOOL_COMMANDS_GROUP):
+        entry_point.load()(commands)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lead-funnel", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-
-    generate = commands.add_parser(
-        "generate", help="write a realistic synthetic raw CRM + MAP data set"
-    )
-    _database_argument(generate)
-    generate.add_argument("--leads", type=int, default=20_000)
-    generate.add_argument("--seed", type=int, default=None, help="random seed (default 42)")
-    generate.add_argument(
-        "--start", type=_date, default=date(2025, 1, 1), help="first day (YYYY-MM-DD)"
-    )
-    generate.add_argument("--days", type=int, default=365, help="days of history")
-    generate.add_argument(
-        "--bad-rate", type=float, default=0.01, help="share of bad input rows (0..1)"
-    )
-    generate.add_argument(
-        "--append-days", type=int, default=0, help="land N more days on an existing file"
-    )
-    generate.add_argument(
-        "--force",
-        action="store_true",
-        help="replace raw schemas that lead-funnel generate did not write (real data is lost)",
-    )
-    generate.add_argument("--quiet", action="store_true")
-    generate.set_defaults(func=cmd_generate)
+    _add_tool_commands(commands)  # first: `generate` is where a new user starts
 
     run = commands.add_parser(
         "run", help="the nightly job: dbt build, SLA breaches, checks, publication"
     )
-    _database_argument(run)
+    database_argument(run)
     run.add_argument(
         "--as-of", type=_as_of, default=None, help="'YYYY-MM-DD HH:MM:SS' UTC (default now)"
     )
@@ -471,7 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
         "doctor",
         help="before the first run: raw tables, columns, types and picklist mappings (builds nothing)",
     )
-    _database_argument(doctor)
+    database_argument(doctor)
     doctor.add_argument("--salesforce-schema", default=None)
     doctor.add_argument("--marketo-schema", default=None)
     doctor.add_argument(
@@ -485,21 +410,21 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check", help="run the stage-definition invariants on the marts as they stand"
     )
-    _database_argument(check)
+    database_argument(check)
     check.add_argument("--data-docs", type=Path, default=None, help="where to write GX Data Docs")
     check.set_defaults(func=cmd_check)
 
     summary = commands.add_parser(
         "summary", help="print a short funnel summary of the published marts"
     )
-    _database_argument(summary)
+    database_argument(summary)
     summary.add_argument("--serve", type=Path, default=None)
     summary.set_defaults(func=cmd_summary)
 
     report_parser = commands.add_parser(
         "report", help="render the funnel report (HTML) from the published marts"
     )
-    _database_argument(report_parser)
+    database_argument(report_parser)
     report_parser.add_argument("--serve", type=Path, default=None, help="the serve file to read")
     report_parser.add_argument(
         "--out",
@@ -512,7 +437,7 @@ def build_parser() -> argparse.ArgumentParser:
     sql = commands.add_parser(
         "sql", help="query the published marts read-only (the serve file), e.g. sql 'select ...'"
     )
-    _database_argument(sql)
+    database_argument(sql)
     sql.add_argument("query", help="SQL; the marts are in schema marts, data health in audit")
     sql.add_argument("--serve", type=Path, default=None, help="the serve file to read")
     sql.add_argument("--csv", action="store_true", help="print CSV instead of a table")
@@ -521,25 +446,10 @@ def build_parser() -> argparse.ArgumentParser:
     sql.set_defaults(func=cmd_sql)
 
     ui = commands.add_parser("ui", help="start the Dagster UI (dagster dev) on 127.0.0.1")
-    _database_argument(ui)
+    database_argument(ui)
     ui.add_argument("--port", type=int, default=3000)
     ui.set_defaults(func=cmd_ui)
 
-    olist = commands.add_parser(
-        "import-olist",
-        help="land the real Olist marketing funnel (CSV) as a Salesforce-only export",
-    )
-    _database_argument(olist)
-    olist.add_argument(
-        "--source-dir", type=Path, default=REPO_ROOT.parent / "shared" / "reference-data" / "olist"
-    )
-    olist.set_defaults(func=cmd_import_olist)
-
-    bench = commands.add_parser("bench", help="measure generation and runs at 10k..1M leads")
-    bench.add_argument("--sizes", default="10000,100000,1000000")
-    bench.add_argument("--workdir", type=Path, default=REPO_ROOT / "bench-runs")
-    bench.add_argument("--output", type=Path, default=REPO_ROOT / "docs" / "benchmarks")
-    bench.set_defaults(func=cmd_bench)
     return parser
 
 

@@ -43,6 +43,15 @@ class RawTable:
         return DEFAULT_SCHEMAS[self.source]
 
     @property
+    def key(self) -> str:
+        """`schema.table` in the default schema, e.g. `raw_salesforce.lead`."""
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    @property
     def qualified_name(self) -> str:
         return f"{quote_identifier(self.schema)}.{quote_identifier(self.name)}"
 
@@ -73,6 +82,12 @@ def _read_sources(path: Path) -> list[RawTable]:
 def raw_tables() -> tuple[RawTable, ...]:
     """Every raw table of the contract, Salesforce first, in the yml's order."""
     return tuple(table for path in SOURCES_FILES.values() for table in _read_sources(path))
+
+
+@cache
+def raw_tables_by_key() -> dict[str, RawTable]:
+    """Every raw table keyed by `schema.table` (default schemas), in the yml's order."""
+    return {table.key: table for table in raw_tables()}
 
 
 def raw_table(source: str, name: str) -> RawTable:

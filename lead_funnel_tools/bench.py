@@ -257,7 +257,7 @@ def bench_size(leads: int, workdir: Path, log: list[str]) -> dict[str, Any]:
     window_end = _window_end(database)
     log.append(f"{leads:>9,} leads: generated in {generation.seconds:.1f}s")
 
-    floor = measure([sys.executable, "-c", f"from lead_funnel.bench import floor_pass; print(floor_pass(__import__('pathlib').Path({str(database)!r})))"],
+    floor = measure([sys.executable, "-c", f"from lead_funnel_tools.bench import floor_pass; print(floor_pass(__import__('pathlib').Path({str(database)!r})))"],
                     env=env, log=directory / "floor.log")  # fmt: skip
     _require(floor, "floor")
     row["floor_s"] = float(floor.output.strip().splitlines()[-1])

@@ -4,7 +4,7 @@
 (so the peak RSS is the generator's own, not whatever this process held before) and samples
 the child's resident set size from a thread while it runs.
 
-    python -m lead_funnel.bench_generate 100000 1000000
+    python -m lead_funnel_tools.bench_generate 100000 1000000
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 _CHILD = """
 import json, sys, time, resource
 from pathlib import Path
-from lead_funnel.generator import generate
+from lead_funnel_tools.generator import generate
 began = time.process_time()
 report = generate(Path(sys.argv[1]), leads=int(sys.argv[2]), seed=int(sys.argv[3]), progress=False)
 print(json.dumps({

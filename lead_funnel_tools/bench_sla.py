@@ -1,6 +1,6 @@
 """Benchmark of the SLA asset: synthetic clock starts in DuckDB -> ``write_sla_tables``.
 
-``python -m lead_funnel.bench_sla [N_CYCLES] [SEED]`` prints the timings as JSON.
+``python -m lead_funnel_tools.bench_sla [N_CYCLES] [SEED]`` prints the timings as JSON.
 Target: 1,000,000 cycles in at most 30 s on a 2-core machine.
 """
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lead_funnel.raw_writer import write_raw_tables
 from lead_funnel.telemetry import disable_telemetry
+from lead_funnel_tools.raw_writer import write_raw_tables
 
 disable_telemetry()
 os.environ.pop("DAGSTER_HOME", None)  # tests use ephemeral Dagster instances
@@ -68,9 +68,9 @@ def generated_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]
     """3,000 generated leads over 120 days, run once through the nightly job (in-process)."""
     from datetime import date, timedelta
 
-    from lead_funnel.generator import generate
-    from lead_funnel.pipeline import run_pipeline
     from lead_funnel.settings import PipelineSettings
+    from lead_funnel_tools.generator import generate
+    from orchestration.pipeline import run_pipeline
 
     directory = tmp_path_factory.mktemp("generated")
     database = directory / "warehouse.duckdb"

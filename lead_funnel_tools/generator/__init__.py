@@ -5,9 +5,9 @@
 ``measure_stage_rates`` measures per-channel funnel rates straight from the raw tables.
 """
 
-from lead_funnel.generator.api import append_days, generate
-from lead_funnel.generator.measure import measure_cycles, measure_stage_rates
-from lead_funnel.generator.report import GenerationReport
+from lead_funnel_tools.generator.api import append_days, generate
+from lead_funnel_tools.generator.measure import measure_cycles, measure_stage_rates
+from lead_funnel_tools.generator.report import GenerationReport
 
 __all__ = [
     "GenerationReport",

@@ -23,16 +23,16 @@ import datetime as dt
 import numpy as np
 import numpy.typing as npt
 
-from lead_funnel.generator.block import Block
-from lead_funnel.generator.funnel import LANE_FAST, LANE_MANUAL, LANE_SCORE
-from lead_funnel.generator.journeys import simulate_journeys
-from lead_funnel.generator.landing import Frame, sync_lags
-from lead_funnel.generator.logs import Log, concat_index
-from lead_funnel.generator.marketo import MarketoPeople, Persons
-from lead_funnel.generator.params import CHANNEL_PARAMS
-from lead_funnel.generator.people import J_COMPETITOR, J_INTERN, J_STUDENT
-from lead_funnel.generator.rng import choice, lognormal, stream
-from lead_funnel.generator.vocab import (
+from lead_funnel_tools.generator.block import Block
+from lead_funnel_tools.generator.funnel import LANE_FAST, LANE_MANUAL, LANE_SCORE
+from lead_funnel_tools.generator.journeys import simulate_journeys
+from lead_funnel_tools.generator.landing import Frame, sync_lags
+from lead_funnel_tools.generator.logs import Log, concat_index
+from lead_funnel_tools.generator.marketo import MarketoPeople, Persons
+from lead_funnel_tools.generator.params import CHANNEL_PARAMS
+from lead_funnel_tools.generator.people import J_COMPETITOR, J_INTERN, J_STUDENT
+from lead_funnel_tools.generator.rng import choice, lognormal, stream
+from lead_funnel_tools.generator.vocab import (
     AT_CLICK,
     AT_DELETE,
     AT_FORM,
@@ -67,9 +67,9 @@ from lead_funnel.generator.vocab import (
     SITE,
     USER_AGENTS,
 )
-from lead_funnel.generator.worktime import DAY, HOUR, MINUTE, NULL_TIME
-from lead_funnel.generator.world import ACTIVITY_BLOCK, World
-from lead_funnel.generator.writer import codes
+from lead_funnel_tools.generator.worktime import DAY, HOUR, MINUTE, NULL_TIME
+from lead_funnel_tools.generator.world import ACTIVITY_BLOCK, World
+from lead_funnel_tools.generator.writer import codes
 
 IntArray = npt.NDArray[np.int64]
 WEEK = 7 * DAY

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import duckdb
 
-from lead_funnel.generator.report import GenerationReport, Progress, RssSampler
-from lead_funnel.generator.runner import land
-from lead_funnel.generator.schema import raw_tables
-from lead_funnel.generator.worktime import DAY, to_datetime, to_seconds
-from lead_funnel.generator.world import World, WorldSpec
-from lead_funnel.generator.writer import (
+from lead_funnel.contract import raw_tables_by_key
+from lead_funnel_tools.generator.report import GenerationReport, Progress, RssSampler
+from lead_funnel_tools.generator.runner import land
+from lead_funnel_tools.generator.worktime import DAY, to_datetime, to_seconds
+from lead_funnel_tools.generator.world import World, WorldSpec
+from lead_funnel_tools.generator.writer import (
     RAW_SCHEMAS,
     STATE_SCHEMA,
     prepare,
@@ -99,8 +99,8 @@ def _load_state(con: duckdb.DuckDBPyConnection) -> WorldSpec:
 
 def _totals(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     out = {}
-    for name, table in raw_tables().items():
-        out[name] = int(con.execute(f"SELECT count(*) FROM {table.qualified}").fetchone()[0])
+    for name, table in raw_tables_by_key().items():
+        out[name] = int(con.execute(f"SELECT count(*) FROM {table.qualified_name}").fetchone()[0])
     return out
 
 
@@ -145,7 +145,7 @@ def generate(
     return GenerationReport(
         database=Path(database),
         mode="generate",
-        rows={name: rows.get(name, 0) for name in raw_tables()},
+        rows={name: rows.get(name, 0) for name in raw_tables_by_key()},
         total_rows=totals,
         seconds=time.perf_counter() - began,
         peak_rss_bytes=rss.peak,
@@ -197,7 +197,7 @@ def append_days(
     return GenerationReport(
         database=Path(database),
         mode="append",
-        rows={name: rows.get(name, 0) for name in raw_tables()},
+        rows={name: rows.get(name, 0) for name in raw_tables_by_key()},
         total_rows=totals,
         seconds=time.perf_counter() - began,
         peak_rss_bytes=rss.peak,

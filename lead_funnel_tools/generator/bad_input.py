@@ -29,16 +29,16 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from lead_funnel.generator.people import J_INVALID, People
-from lead_funnel.generator.rng import stream
-from lead_funnel.generator.vocab import (
+from lead_funnel_tools.generator.people import J_INVALID, People
+from lead_funnel_tools.generator.rng import stream
+from lead_funnel_tools.generator.vocab import (
     C_OTHER,
     C_OUTBOUND,
     LEAD_SOURCES,
     MALFORMED_EMAILS,
     S_LEGACY,
 )
-from lead_funnel.generator.worktime import DAY, HOUR
+from lead_funnel_tools.generator.worktime import DAY, HOUR
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]

@@ -9,15 +9,20 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lead_funnel.generator.bad_input import (
+from lead_funnel_tools.generator.bad_input import (
     LeadBadInput,
     choose_lead_bad_input,
     corrupt_attributes,
     legacy_status_events,
 )
-from lead_funnel.generator.funnel import Funnel, order_status, simulate_funnel
-from lead_funnel.generator.people import DOMAIN_COMPETITOR, DOMAIN_PERSONAL, People, build_people
-from lead_funnel.generator.vocab import (
+from lead_funnel_tools.generator.funnel import Funnel, order_status, simulate_funnel
+from lead_funnel_tools.generator.people import (
+    DOMAIN_COMPETITOR,
+    DOMAIN_PERSONAL,
+    People,
+    build_people,
+)
+from lead_funnel_tools.generator.vocab import (
     COMPETITOR_DOMAINS,
     COMPETITOR_NAMES,
     FIRST_NAMES,
@@ -26,7 +31,14 @@ from lead_funnel.generator.vocab import (
     PERSONAL_DOMAINS,
     ROLE_MARKETING,
 )
-from lead_funnel.generator.world import ID_BLOCK, ID_EXTRA, MKTO_BASE, MKTO_BLOCK, BlockSpec, World
+from lead_funnel_tools.generator.world import (
+    ID_BLOCK,
+    ID_EXTRA,
+    MKTO_BASE,
+    MKTO_BLOCK,
+    BlockSpec,
+    World,
+)
 
 IntArray = npt.NDArray[np.int64]
 

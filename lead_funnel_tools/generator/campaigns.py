@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from lead_funnel.generator.rng import stream
-from lead_funnel.generator.vocab import (
+from lead_funnel_tools.generator.rng import stream
+from lead_funnel_tools.generator.vocab import (
     C_DEMO,
     C_EMAIL,
     C_EVENTS,
@@ -43,7 +43,7 @@ from lead_funnel.generator.vocab import (
     SYNDICATION_VENDORS,
     TRADE_SHOWS,
 )
-from lead_funnel.generator.worktime import DAY, HOUR, to_seconds
+from lead_funnel_tools.generator.worktime import DAY, HOUR, to_seconds
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]

@@ -17,8 +17,8 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lead_funnel.generator.rng import choice, stream
-from lead_funnel.generator.vocab import (
+from lead_funnel_tools.generator.rng import choice, stream
+from lead_funnel_tools.generator.vocab import (
     COMPANY_SUFFIXES,
     COMPANY_WORDS_A,
     COMPANY_WORDS_B,
@@ -28,7 +28,7 @@ from lead_funnel.generator.vocab import (
     INDUSTRIES,
     UNIVERSITY_NAMES,
 )
-from lead_funnel.generator.worktime import DAY
+from lead_funnel_tools.generator.worktime import DAY
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]

@@ -14,18 +14,18 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from lead_funnel.generator.block import Block
-from lead_funnel.generator.funnel import (
+from lead_funnel_tools.generator.block import Block
+from lead_funnel_tools.generator.funnel import (
     T_ATTEMPT,
     T_FOLLOW_UP,
     T_HAND_RAISER,
     T_PROSPECT,
     T_QUALIFY,
 )
-from lead_funnel.generator.journeys import simulate_journeys
-from lead_funnel.generator.landing import Frame, concat, sync_lags
-from lead_funnel.generator.rng import choice, stream
-from lead_funnel.generator.vocab import (
+from lead_funnel_tools.generator.journeys import simulate_journeys
+from lead_funnel_tools.generator.landing import Frame, concat, sync_lags
+from lead_funnel_tools.generator.rng import choice, stream
+from lead_funnel_tools.generator.vocab import (
     CALL_DISPOSITIONS,
     COUNTRIES,
     DEPARTMENTS,
@@ -45,9 +45,9 @@ from lead_funnel.generator.vocab import (
     TASK_TYPES,
     TITLES,
 )
-from lead_funnel.generator.worktime import DAY, HOUR, MINUTE, NULL_TIME
-from lead_funnel.generator.world import World
-from lead_funnel.generator.writer import codes, nullable
+from lead_funnel_tools.generator.worktime import DAY, HOUR, MINUTE, NULL_TIME
+from lead_funnel_tools.generator.world import World
+from lead_funnel_tools.generator.writer import codes, nullable
 
 IntArray = npt.NDArray[np.int64]
 HISTORY_VALUES = STATUSES + REASONS

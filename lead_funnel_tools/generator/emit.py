@@ -12,8 +12,15 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from lead_funnel.generator.bad_input import future_offset, hashed_pick
-from lead_funnel.generator.landing import SYNCED, Frame, concat, land_events, land_versions, take
+from lead_funnel_tools.generator.bad_input import future_offset, hashed_pick
+from lead_funnel_tools.generator.landing import (
+    SYNCED,
+    Frame,
+    concat,
+    land_events,
+    land_versions,
+    take,
+)
 
 IntArray = npt.NDArray[np.int64]
 

@@ -29,9 +29,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from lead_funnel.generator import params as P
-from lead_funnel.generator.logs import Log, cycle_log, opportunity_log, status_log, touch_log
-from lead_funnel.generator.people import (
+from lead_funnel_tools.generator import params as P
+from lead_funnel_tools.generator.logs import Log, cycle_log, opportunity_log, status_log, touch_log
+from lead_funnel_tools.generator.people import (
     J_COMPETITOR,
     J_CONSULTANT,
     J_CUSTOMER,
@@ -44,11 +44,18 @@ from lead_funnel.generator.people import (
     J_TERRITORY,
     People,
 )
-from lead_funnel.generator.rng import calibrate, choice, choice_rows, lognormal, stream, systematic
-from lead_funnel.generator.sales import opportunities
-from lead_funnel.generator.sequences import last_per_row, spaced
-from lead_funnel.generator.users import Org
-from lead_funnel.generator.vocab import (
+from lead_funnel_tools.generator.rng import (
+    calibrate,
+    choice,
+    choice_rows,
+    lognormal,
+    stream,
+    systematic,
+)
+from lead_funnel_tools.generator.sales import opportunities
+from lead_funnel_tools.generator.sequences import last_per_row, spaced
+from lead_funnel_tools.generator.users import Org
+from lead_funnel_tools.generator.vocab import (
     C_DEMO,
     C_EVENTS,
     C_OUTBOUND,
@@ -76,7 +83,7 @@ from lead_funnel.generator.vocab import (
     S_SQL,
     S_WORKING,
 )
-from lead_funnel.generator.worktime import DAY, HOUR, MINUTE, add_working_hours, off_hours
+from lead_funnel_tools.generator.worktime import DAY, HOUR, MINUTE, add_working_hours, off_hours
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]

@@ -21,20 +21,20 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from lead_funnel.generator.block import Block
-from lead_funnel.generator.campaigns import assign
-from lead_funnel.generator.funnel import LANE_FAST
-from lead_funnel.generator.logs import concat_index
-from lead_funnel.generator.rng import stream
-from lead_funnel.generator.vocab import (
+from lead_funnel_tools.generator.block import Block
+from lead_funnel_tools.generator.campaigns import assign
+from lead_funnel_tools.generator.funnel import LANE_FAST
+from lead_funnel_tools.generator.logs import concat_index
+from lead_funnel_tools.generator.rng import stream
+from lead_funnel_tools.generator.vocab import (
     C_EMAIL,
     C_PAID_SEARCH,
     C_PAID_SOCIAL,
     C_SYNDICATION,
     C_WEBINAR,
 )
-from lead_funnel.generator.worktime import DAY, HOUR, MINUTE
-from lead_funnel.generator.world import World
+from lead_funnel_tools.generator.worktime import DAY, HOUR, MINUTE
+from lead_funnel_tools.generator.world import World
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]

@@ -24,8 +24,8 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from lead_funnel.generator.rng import lognormal
-from lead_funnel.generator.worktime import DAY, HOUR, MINUTE
+from lead_funnel_tools.generator.rng import lognormal
+from lead_funnel_tools.generator.worktime import DAY, HOUR, MINUTE
 
 Frame = dict[str, np.ndarray | pa.Array]
 IntArray = npt.NDArray[np.int64]

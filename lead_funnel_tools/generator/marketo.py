@@ -19,12 +19,12 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from lead_funnel.generator.block import Block, emails
-from lead_funnel.generator.companies import ACCOUNT_NONE
-from lead_funnel.generator.landing import Frame, concat, sync_lags
-from lead_funnel.generator.people import DOMAIN_COMPANY, People, build_people
-from lead_funnel.generator.rng import stream
-from lead_funnel.generator.vocab import (
+from lead_funnel_tools.generator.block import Block, emails
+from lead_funnel_tools.generator.companies import ACCOUNT_NONE
+from lead_funnel_tools.generator.landing import Frame, concat, sync_lags
+from lead_funnel_tools.generator.people import DOMAIN_COMPANY, People, build_people
+from lead_funnel_tools.generator.rng import stream
+from lead_funnel_tools.generator.vocab import (
     COUNTRIES,
     DEPARTMENTS,
     FIRST_NAMES,
@@ -34,9 +34,9 @@ from lead_funnel.generator.vocab import (
     PERSONA_DEPARTMENT,
     TITLES,
 )
-from lead_funnel.generator.worktime import DAY, MINUTE, NULL_TIME
-from lead_funnel.generator.world import World
-from lead_funnel.generator.writer import codes, nullable
+from lead_funnel_tools.generator.worktime import DAY, MINUTE, NULL_TIME
+from lead_funnel_tools.generator.world import World
+from lead_funnel_tools.generator.writer import codes, nullable
 
 IntArray = npt.NDArray[np.int64]
 K_TWIN, K_ONLY, K_COMMITTEE, K_LOSER = 0, 1, 2, 3

@@ -27,7 +27,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from lead_funnel.generator.vocab import CHANNELS, FAST_LANE_FORMS, LEAD_SOURCES
+from lead_funnel_tools.generator.vocab import CHANNELS, FAST_LANE_FORMS, LEAD_SOURCES
 
 _CHANNEL_VALUES = ", ".join(
     f"('{text.lower()}', '{CHANNELS[code]}')"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lead_funnel.generator.vocab import (
+from lead_funnel_tools.generator.vocab import (
     CHANNELS,
     R_DUPLICATE,
     R_IN_PIPELINE,

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from lead_funnel.generator.campaigns import Calendar, assign
-from lead_funnel.generator.companies import ACCOUNT_CUSTOMER, Companies
-from lead_funnel.generator.params import CHANNEL_PARAMS, WEBINAR_ATTEND_RATE
-from lead_funnel.generator.rng import choice, stream
-from lead_funnel.generator.users import Org, pick_by_region
-from lead_funnel.generator.vocab import (
+from lead_funnel_tools.generator.campaigns import Calendar, assign
+from lead_funnel_tools.generator.companies import ACCOUNT_CUSTOMER, Companies
+from lead_funnel_tools.generator.params import CHANNEL_PARAMS, WEBINAR_ATTEND_RATE
+from lead_funnel_tools.generator.rng import choice, stream
+from lead_funnel_tools.generator.users import Org, pick_by_region
+from lead_funnel_tools.generator.vocab import (
     BUYER_TITLES,
     C_DEMO,
     C_EVENTS,
@@ -47,7 +47,7 @@ from lead_funnel.generator.vocab import (
     STUDENT_TITLES,
     TITLES,
 )
-from lead_funnel.generator.worktime import DAY, HOUR, MINUTE, week_start
+from lead_funnel_tools.generator.worktime import DAY, HOUR, MINUTE, week_start
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]

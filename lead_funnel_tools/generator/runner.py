@@ -17,10 +17,10 @@ from collections import defaultdict
 import duckdb
 import numpy as np
 
-from lead_funnel.generator.activities import simulate_activities
-from lead_funnel.generator.bad_input import future_offset, hashed_pick
-from lead_funnel.generator.block import Block, simulate_block
-from lead_funnel.generator.crm import (
+from lead_funnel_tools.generator.activities import simulate_activities
+from lead_funnel_tools.generator.bad_input import future_offset, hashed_pick
+from lead_funnel_tools.generator.block import Block, simulate_block
+from lead_funnel_tools.generator.crm import (
     CONTACT_EXPRS,
     HISTORY_EXPRS,
     LEAD_EXPRS,
@@ -35,16 +35,16 @@ from lead_funnel.generator.crm import (
     opportunity_versions,
     task_versions,
 )
-from lead_funnel.generator.emit import emit_events, emit_versions
-from lead_funnel.generator.landing import Frame, concat
-from lead_funnel.generator.marketo import (
+from lead_funnel_tools.generator.emit import emit_events, emit_versions
+from lead_funnel_tools.generator.landing import Frame, concat
+from lead_funnel_tools.generator.marketo import (
     MKTO_LEAD_EXPRS,
     committee_contacts,
     marketo_lead_versions,
     marketo_people,
 )
-from lead_funnel.generator.report import Progress
-from lead_funnel.generator.shared_tables import (
+from lead_funnel_tools.generator.report import Progress
+from lead_funnel_tools.generator.shared_tables import (
     ACCOUNT_EXPRS,
     CAMPAIGN_EXPRS,
     PROGRAM_EXPRS,
@@ -60,8 +60,8 @@ from lead_funnel.generator.shared_tables import (
     role_rows,
     user_rows,
 )
-from lead_funnel.generator.world import World
-from lead_funnel.generator.writer import insert
+from lead_funnel_tools.generator.world import World
+from lead_funnel_tools.generator.writer import insert
 
 LAST_CPU: dict[str, float] = {}  # writer-thread CPU seconds per table of the last run
 SF = "raw_salesforce."

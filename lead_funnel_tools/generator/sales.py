@@ -12,13 +12,13 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from lead_funnel.generator import params as P
-from lead_funnel.generator.logs import Log
-from lead_funnel.generator.people import People
-from lead_funnel.generator.rng import calibrate, choice, lognormal, systematic
-from lead_funnel.generator.users import Org, pick_by_region
-from lead_funnel.generator.vocab import COUNTRIES, EMPLOYEE_BANDS, ROLE_AE
-from lead_funnel.generator.worktime import DAY, add_working_hours
+from lead_funnel_tools.generator import params as P
+from lead_funnel_tools.generator.logs import Log
+from lead_funnel_tools.generator.people import People
+from lead_funnel_tools.generator.rng import calibrate, choice, lognormal, systematic
+from lead_funnel_tools.generator.users import Org, pick_by_region
+from lead_funnel_tools.generator.vocab import COUNTRIES, EMPLOYEE_BANDS, ROLE_AE
+from lead_funnel_tools.generator.worktime import DAY, add_working_hours
 
 IntArray = npt.NDArray[np.int64]
 

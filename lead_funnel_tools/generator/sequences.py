@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from lead_funnel.generator.logs import concat_index
-from lead_funnel.generator.rng import lognormal
-from lead_funnel.generator.worktime import add_working_hours
+from lead_funnel_tools.generator.logs import concat_index
+from lead_funnel_tools.generator.rng import lognormal
+from lead_funnel_tools.generator.worktime import add_working_hours
 
 IntArray = npt.NDArray[np.int64]
 

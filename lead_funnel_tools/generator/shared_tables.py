@@ -16,14 +16,14 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from lead_funnel.generator.block import Block
-from lead_funnel.generator.campaigns import Calendar
-from lead_funnel.generator.companies import ACCOUNT_CUSTOMER, ACCOUNT_NONE
-from lead_funnel.generator.journeys import simulate_journeys
-from lead_funnel.generator.landing import Frame, concat, sync_lags
-from lead_funnel.generator.marketo import MarketoPeople
-from lead_funnel.generator.rng import stream
-from lead_funnel.generator.vocab import (
+from lead_funnel_tools.generator.block import Block
+from lead_funnel_tools.generator.campaigns import Calendar
+from lead_funnel_tools.generator.companies import ACCOUNT_CUSTOMER, ACCOUNT_NONE
+from lead_funnel_tools.generator.journeys import simulate_journeys
+from lead_funnel_tools.generator.landing import Frame, concat, sync_lags
+from lead_funnel_tools.generator.marketo import MarketoPeople
+from lead_funnel_tools.generator.rng import stream
+from lead_funnel_tools.generator.vocab import (
     ACTIVITY_TYPES,
     C_EVENTS,
     C_WEBINAR,
@@ -33,9 +33,9 @@ from lead_funnel.generator.vocab import (
     ROLES,
     TIME_ZONES,
 )
-from lead_funnel.generator.worktime import DAY
-from lead_funnel.generator.world import World
-from lead_funnel.generator.writer import codes, nullable
+from lead_funnel_tools.generator.worktime import DAY
+from lead_funnel_tools.generator.world import World
+from lead_funnel_tools.generator.writer import codes, nullable
 
 IntArray = npt.NDArray[np.int64]
 USER_EXPRS = {

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from lead_funnel.generator.rng import stream
-from lead_funnel.generator.vocab import (
+from lead_funnel_tools.generator.rng import stream
+from lead_funnel_tools.generator.vocab import (
     FIRST_NAMES,
     LAST_NAMES,
     ROLE_AE,

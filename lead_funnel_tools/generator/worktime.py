@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from lead_funnel.generator.vocab import TIME_ZONES
+from lead_funnel_tools.generator.vocab import TIME_ZONES
 
 DAY = 86_400
 HOUR = 3_600

@@ -14,10 +14,10 @@ import json
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
-from lead_funnel.generator.campaigns import Calendar, build_calendar
-from lead_funnel.generator.companies import Companies, build_companies
-from lead_funnel.generator.users import Org, build_org
-from lead_funnel.generator.worktime import DAY, to_seconds
+from lead_funnel_tools.generator.campaigns import Calendar, build_calendar
+from lead_funnel_tools.generator.companies import Companies, build_companies
+from lead_funnel_tools.generator.users import Org, build_org
+from lead_funnel_tools.generator.worktime import DAY, to_seconds
 
 BLOCK_LEADS = 50_000
 CALENDAR_MARGIN_DAYS = 400

@@ -16,9 +16,9 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from lead_funnel.generator.landing import Frame
-from lead_funnel.generator.schema import Table, create_statement, raw_tables
-from lead_funnel.generator.worktime import NULL_TIME
+from lead_funnel.contract import RawTable, raw_tables_by_key
+from lead_funnel_tools.generator.landing import Frame
+from lead_funnel_tools.generator.worktime import NULL_TIME
 
 RAW_SCHEMAS = ("raw_salesforce", "raw_marketo")
 STATE_SCHEMA = "lead_funnel_generator"
@@ -42,8 +42,8 @@ def recreate_raw_schemas(con: duckdb.DuckDBPyConnection) -> None:
     for schema in RAW_SCHEMAS:
         con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         con.execute(f"CREATE SCHEMA {schema}")
-    for table in raw_tables().values():
-        con.execute(create_statement(table))
+    for table in raw_tables_by_key().values():
+        con.execute(table.create_sql())
 
 
 def nullable(values: np.ndarray, null: np.ndarray) -> pa.Array:
@@ -118,11 +118,11 @@ def insert(
     exprs: dict[str, str] | None = None,
 ) -> int:
     """Insert a frame into ``schema.table``: columns from the frame or SQL ``exprs``, else null."""
-    spec: Table = raw_tables()[table]
+    spec: RawTable = raw_tables_by_key()[table]
     exprs = exprs or {}
     if not frame:
         return 0
-    types = {c.name: c.data_type for c in spec.columns}
+    types = {c.name: c.data_type.upper() for c in spec.columns}
     frame = dict(frame)
     exprs = dict(exprs)
     for column, expr in list(exprs.items()):
@@ -151,7 +151,7 @@ def insert(
         select.append(f'CAST({expr} AS {column.data_type}) AS "{column.name}"')
     con.register("__frame", source)
     try:
-        con.execute(f"INSERT INTO {spec.qualified} SELECT {', '.join(select)} FROM __frame")
+        con.execute(f"INSERT INTO {spec.qualified_name} SELECT {', '.join(select)} FROM __frame")
     finally:
         con.unregister("__frame")
     return n

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from lead_funnel.raw_writer import write_raw_tables
+from lead_funnel_tools.raw_writer import write_raw_tables
 
 MARKETO_TABLES = (
     "lead",

@@ -13,7 +13,7 @@ import pytest
 
 from data_quality import CheckReport, Status, run_checks
 from lead_funnel.contract import raw_tables
-from lead_funnel.raw_writer import write_raw_tables
+from lead_funnel_tools.raw_writer import write_raw_tables
 from tests.conftest import as_of_text, lead_funnel_cli
 from tests.scenarios.handbuilt import AS_OF, build_rows
 

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from lead_funnel.dbt_cli import run_dbt
-from lead_funnel.generator import generate
+from lead_funnel_tools.generator import generate
 
 CHAIN = (
     "intermediate.int_lead_status_changes",

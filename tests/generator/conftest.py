@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lead_funnel.generator import generate
+from lead_funnel_tools.generator import generate
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 REALISM_LEADS = 20_000

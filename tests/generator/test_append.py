@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lead_funnel.generator import append_days, generate
-from lead_funnel.generator.schema import raw_tables
+from lead_funnel.contract import raw_tables_by_key
+from lead_funnel_tools.generator import append_days, generate
 
 OLD_END = "2026-01-01 00:00:00"
 GROWING = (
@@ -25,8 +25,10 @@ def rows(path: Path) -> dict[str, list[tuple]]:
     """Every raw table's rows in storage (insertion) order, as text."""
     con = duckdb.connect(str(path), read_only=True)
     out = {
-        name: [r[0] for r in con.execute(f"SELECT t::VARCHAR FROM {table.qualified} t").fetchall()]
-        for name, table in raw_tables().items()
+        name: [
+            r[0] for r in con.execute(f"SELECT t::VARCHAR FROM {table.qualified_name} t").fetchall()
+        ]
+        for name, table in raw_tables_by_key().items()
     }
     con.close()
     return out

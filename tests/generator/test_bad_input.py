@@ -7,8 +7,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lead_funnel.generator import generate
-from lead_funnel.generator.vocab import LEAD_SOURCE_TEXTS, MAPPED_STATUSES, UNMAPPED_LEAD_SOURCES
+from lead_funnel_tools.generator import generate
+from lead_funnel_tools.generator.vocab import (
+    LEAD_SOURCE_TEXTS,
+    MAPPED_STATUSES,
+    UNMAPPED_LEAD_SOURCES,
+)
 
 END = "2026-01-01 00:00:00"
 MAPPED_SOURCES = [s for s in LEAD_SOURCE_TEXTS if s not in UNMAPPED_LEAD_SOURCES]

@@ -7,18 +7,18 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lead_funnel.generator import generate
-from lead_funnel.generator.schema import raw_tables
+from lead_funnel.contract import raw_tables_by_key
+from lead_funnel_tools.generator import generate
 
 
 def table_hashes(path: Path) -> dict[str, tuple[int, int]]:
     """Row count and an order-sensitive hash of every raw table."""
     con = duckdb.connect(str(path), read_only=True)
     out = {}
-    for name, table in raw_tables().items():
+    for name, table in raw_tables_by_key().items():
         out[name] = con.execute(
             f"SELECT count(*), sum(hash(rn, row_text)) FROM ("
-            f"SELECT row_number() OVER () AS rn, t::VARCHAR AS row_text FROM {table.qualified} t)"
+            f"SELECT row_number() OVER () AS rn, t::VARCHAR AS row_text FROM {table.qualified_name} t)"
         ).fetchone()
     con.close()
     return out

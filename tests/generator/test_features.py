@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lead_funnel.generator import measure_cycles
 from lead_funnel.paths import SEEDS_DIR
+from lead_funnel_tools.generator import measure_cycles
 
 LIVE_LEADS = """
     SELECT * FROM raw_salesforce.lead WHERE id IS NOT NULL

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lead_funnel.generator import measure_cycles, measure_stage_rates
 from lead_funnel.paths import SEEDS_DIR
+from lead_funnel_tools.generator import measure_cycles, measure_stage_rates
 
 RANGES = {
     "lead_to_mql": (0.15, 0.35),

@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from lead_funnel.generator import generate
 from lead_funnel.paths import DBT_PROJECT_DIR
+from lead_funnel_tools.generator import generate
 
 SOURCES = {
     "raw_salesforce": DBT_PROJECT_DIR / "models/staging/salesforce/_salesforce__sources.yml",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import re
 
-from lead_funnel.generator.vocab import (
+from lead_funnel.paths import SEEDS_DIR
+from lead_funnel_tools.generator.vocab import (
     COUNTRIES,
     EMPLOYEE_BANDS,
     FAST_LANE_FORMS,
@@ -20,7 +21,6 @@ from lead_funnel.generator.vocab import (
     TITLES,
     UNMAPPED_LEAD_SOURCES,
 )
-from lead_funnel.paths import SEEDS_DIR
 
 
 def seed(name: str) -> list[dict[str, str]]:

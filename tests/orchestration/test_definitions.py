@@ -110,8 +110,8 @@ def test_cli_runs_record_into_the_warehouse_dagster_home_the_ui_opens(
 ) -> None:  # type: ignore[no-untyped-def]
     from dagster import DagsterInstance, job, op
 
-    from lead_funnel.pipeline import _instance, dagster_home
     from lead_funnel.settings import PipelineSettings
+    from orchestration.pipeline import _instance, dagster_home
 
     settings = PipelineSettings.resolve(tmp_path / "warehouse.duckdb")
     monkeypatch.delenv("DAGSTER_HOME", raising=False)

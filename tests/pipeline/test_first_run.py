@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from lead_funnel.gate import apply_acceptance, evaluate
-from lead_funnel.generator import generate
+from lead_funnel_tools.generator import generate
 from tests.conftest import lead_funnel_cli, query
 
 

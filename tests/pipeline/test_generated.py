@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from lead_funnel.generator import append_days
-from lead_funnel.pipeline import run_pipeline
 from lead_funnel.settings import PipelineSettings
+from lead_funnel_tools.generator import append_days
+from orchestration.pipeline import run_pipeline
 from tests.conftest import query
 from tests.pipeline.wap_support import table_checksums
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lead_funnel.raw_writer import write_raw_tables
+from lead_funnel_tools.raw_writer import write_raw_tables
 from tests.conftest import lead_funnel_cli, query
 
 pytestmark = pytest.mark.slow

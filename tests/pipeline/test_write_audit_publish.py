@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from lead_funnel.faults import PHASES
-from lead_funnel.raw_writer import write_raw_tables
+from lead_funnel_tools.raw_writer import write_raw_tables
 from tests.conftest import REPO_ROOT
 from tests.pipeline.wap_support import add_a_new_handoff, kill_run_at, run_command, table_checksums
 from tests.scenarios.handbuilt import build_rows

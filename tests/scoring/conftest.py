@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from lead_funnel.dbt_cli import run_dbt
-from lead_funnel.generator import generate
+from lead_funnel_tools.generator import generate
 
 AS_OF = datetime(2026, 1, 1, 0, 0, 0)
 LEADS = 15_000

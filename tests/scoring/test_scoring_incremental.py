@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from lead_funnel.dbt_cli import run_dbt
-from lead_funnel.generator import generate
+from lead_funnel_tools.generator import generate
 
 START = date(2025, 1, 1)
 DAYS = 90

@@ -1,11 +1,11 @@
 """The benchmark runs end to end on a small frame.
 
-The 1M run is manual: ``python -m lead_funnel.bench_sla``.
+The 1M run is manual: ``python -m lead_funnel_tools.bench_sla``.
 """
 
 from __future__ import annotations
 
-from lead_funnel.bench_sla import benchmark_sla
+from lead_funnel_tools.bench_sla import benchmark_sla
 
 
 def test_benchmark_smoke() -> None:
