@@ -27,6 +27,7 @@ from data_quality.invariant import HOLDS_COLUMN, Invariant, QueryContext, Schema
 from data_quality.invariants import select_invariants
 from data_quality.report import SAMPLE_SIZE, CheckReport, InvariantResult, Status
 from data_quality.warehouse import Catalog, is_writable, replace_failed_rows, run_query
+from lead_funnel.run_parameters import parse_as_of
 
 
 @dataclass
@@ -73,7 +74,7 @@ def run_checks(
         "seeds": seeds_schema,
         "intermediate": intermediate_schema,
     }
-    as_of_utc = _naive_utc(as_of)
+    as_of_utc = None if as_of is None else parse_as_of(as_of)
     keep_failures = is_writable(con) if store_failures is None else store_failures
     results, evaluated = _run_queries(con, Catalog(con, schemas), invariants, as_of_utc)
     queried = time.perf_counter()
@@ -156,12 +157,6 @@ def default_data_docs_dir(database: Path) -> Path:
     (``data/lead_funnel.duckdb`` -> ``data/lead_funnel_data_docs/index.html``)."""
     database = Path(database).resolve()
     return database.parent / f"{database.stem}_data_docs"
-
-
-def _naive_utc(value: datetime | None) -> datetime | None:
-    if value is None or value.tzinfo is None:
-        return value
-    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 def _holds(frame: pa.Table) -> pd.Series:

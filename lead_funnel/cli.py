@@ -9,26 +9,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import datetime
 from pathlib import Path
 
-from lead_funnel.arguments import database_argument
+from lead_funnel.arguments import as_of_argument, database_argument
 from lead_funnel.paths import DEFAULT_DATABASE, REPO_ROOT
 from lead_funnel.telemetry import disable_telemetry
-
-
-def _as_of(text: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text.strip().replace("T", " "))
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(
-            f"not a timestamp (YYYY-MM-DD HH:MM:SS, UTC): {text!r}"
-        ) from error
-    if value.tzinfo is not None:
-        from datetime import UTC
-
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value.replace(microsecond=0)
 
 
 def _print_success(outcome) -> None:  # type: ignore[no-untyped-def]
@@ -109,6 +94,7 @@ def _failure_causes(outcome) -> list[str]:  # type: ignore[no-untyped-def]
 def cmd_run(args: argparse.Namespace) -> int:
     from lead_funnel.failures import explain_exception, failure_block, is_explained
     from lead_funnel.gate import RULE_ORDER, parse_accepted
+    from lead_funnel.run_parameters import RunParameters, now_utc
     from lead_funnel.settings import InvalidNameError, PipelineSettings
 
     try:
@@ -131,18 +117,16 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    settings.export_raw_schemas()
+    parameters = RunParameters(
+        settings,
+        as_of=args.as_of or now_utc(),
+        full_refresh=args.full_refresh,
+        accept=frozenset(accept),
+    )
     try:
         from orchestration.pipeline import run_pipeline
 
-        outcome = run_pipeline(
-            settings,
-            as_of=args.as_of,
-            full_refresh=args.full_refresh,
-            progress=not args.quiet,
-            accept=accept,
-            verbose=args.verbose,
-        )
+        outcome = run_pipeline(parameters, progress=not args.quiet, verbose=args.verbose)
     except Exception as error:  # every failure ends in one FAILED block
         if args.verbose:
             import traceback
@@ -194,10 +178,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     except InvalidNameError as error:
         print(f"lead-funnel doctor: {error}", file=sys.stderr)
         return 2
-    settings.export_raw_schemas()
     output = args.output or settings.artifacts_dir / "doctor"
     try:
-        report = diagnose(settings.database, output)
+        report = diagnose(settings.database, output, raw_schemas=settings.raw_schemas)
     except Exception as error:
         from lead_funnel.failures import explain_exception
 
@@ -300,16 +283,18 @@ def cmd_ui(args: argparse.Namespace) -> int:
     from orchestration.pipeline import dagster_home
 
     settings = PipelineSettings.resolve(args.database)
-    settings.export()
     home = dagster_home(settings) or settings.dagster_home
-    os.environ["DAGSTER_HOME"] = str(home)
     home.mkdir(parents=True, exist_ok=True)
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     print(f"Dagster instance (runs of `lead-funnel run` on this warehouse): {home}", flush=True)
     venv_bin = Path(sys.executable).parent
-    os.environ["PATH"] = (
-        f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}"  # dbt for dagster-dbt
-    )
+    # `dagster dev` builds its resources from this environment (orchestration.resources)
+    environment = {
+        **os.environ,
+        **settings.environment(),
+        "DAGSTER_HOME": str(home),
+        "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",  # dbt for dagster-dbt
+    }
     dagster = venv_bin / "dagster"
     command = [
         str(dagster),
@@ -322,7 +307,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
         str(args.port),
     ]
     os.chdir(REPO_ROOT)
-    os.execv(command[0], command)
+    os.execve(command[0], command, environment)
     return 0  # not reached
 
 
@@ -348,7 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     database_argument(run)
     run.add_argument(
-        "--as-of", type=_as_of, default=None, help="'YYYY-MM-DD HH:MM:SS' UTC (default now)"
+        "--as-of", type=as_of_argument, default=None, help="'YYYY-MM-DD HH:MM:SS' UTC (default now)"
     )
     run.add_argument(
         "--serve",

@@ -1,5 +1,9 @@
 """The raw-table contract as the dbt sources yml declares it (the project's own copy of
-../shared/CONTRACT.md section 1): table names, column order and DuckDB types."""
+../shared/CONTRACT.md section 1): table names, column order and DuckDB types.
+
+The one reader of the sources yml: the pipeline, the doctor, the gate and the tools (the
+generator, the importers) all read the raw tables from here. Which schema a run reads a
+source from is a run parameter (`PipelineSettings.raw_schemas`)."""
 
 from __future__ import annotations
 
@@ -10,20 +14,12 @@ from pathlib import Path
 import yaml
 
 from lead_funnel.paths import DBT_PROJECT_DIR
-from lead_funnel.settings import DEFAULT_RAW_SCHEMAS, RAW_SCHEMA_ENV, raw_schema
+from lead_funnel.settings import DEFAULT_RAW_SCHEMAS
 
 SOURCES_FILES = {
     "salesforce": DBT_PROJECT_DIR / "models/staging/salesforce/_salesforce__sources.yml",
     "marketo": DBT_PROJECT_DIR / "models/staging/marketo/_marketo__sources.yml",
 }
-# The sources yml reads the schema from these variables (`--salesforce-schema` sets them).
-DEFAULT_SCHEMAS = DEFAULT_RAW_SCHEMAS
-SCHEMA_ENV = RAW_SCHEMA_ENV
-
-
-def landed_schema(source: str) -> str:
-    """The schema a run reads `source` from, resolved (and checked) as settings resolves it."""
-    return raw_schema(source)
 
 
 @dataclass(frozen=True)
@@ -40,7 +36,7 @@ class RawTable:
 
     @property
     def schema(self) -> str:
-        return DEFAULT_SCHEMAS[self.source]
+        return DEFAULT_RAW_SCHEMAS[self.source]
 
     @property
     def key(self) -> str:

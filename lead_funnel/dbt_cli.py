@@ -17,9 +17,9 @@ from datetime import datetime
 from pathlib import Path
 
 from lead_funnel.paths import DBT_PROJECT_DIR
+from lead_funnel.run_parameters import format_as_of
+from lead_funnel.settings import RAW_SCHEMA_ENV
 from lead_funnel.telemetry import disable_telemetry
-
-AS_OF_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
 def dbt_executable() -> str:
@@ -38,17 +38,21 @@ def dbt_environment(
     *,
     as_of: datetime | None = None,
     marts_schema: str = "marts",
+    raw_schemas: Mapping[str, str] | None = None,
     base: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """The environment variables the dbt project reads."""
+    """The environment variables the dbt project reads (profiles.yml, the sources yml's raw
+    schemas, stg_lead_funnel__run_context's as-of), over `base` (default: this process's)."""
     disable_telemetry()
     env = dict(os.environ if base is None else base)
     env["LEAD_FUNNEL_DATABASE"] = str(Path(database).resolve())
     env["LEAD_FUNNEL_MARTS_SCHEMA"] = marts_schema
     if as_of is not None:
-        env["LEAD_FUNNEL_AS_OF"] = as_of.strftime(AS_OF_FORMAT)
+        env["LEAD_FUNNEL_AS_OF"] = format_as_of(as_of)
     else:
         env.pop("LEAD_FUNNEL_AS_OF", None)
+    for source, schema in (raw_schemas or {}).items():
+        env[RAW_SCHEMA_ENV[source]] = schema
     env.setdefault("DO_NOT_TRACK", "1")
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     return env

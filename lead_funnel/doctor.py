@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import csv
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from lead_funnel import paths
-from lead_funnel.contract import RawTable, landed_schema, raw_tables
+from lead_funnel.contract import RawTable, raw_tables
 from lead_funnel.gate import describe_where_tables_are
+from lead_funnel.settings import DEFAULT_RAW_SCHEMAS
 from lead_funnel.warehouse import connect
 
 SAMPLES = 3
@@ -118,8 +120,10 @@ def _landed_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> 
     return dict(rows)
 
 
-def inspect_table(con: duckdb.DuckDBPyConnection, table: RawTable) -> TableReport:
-    schema = landed_schema(table.source)
+def inspect_table(
+    con: duckdb.DuckDBPyConnection, table: RawTable, schemas: Mapping[str, str]
+) -> TableReport:
+    schema = schemas[table.source]
     landed = _landed_columns(con, schema, table.name)
     report = TableReport(table.source, schema, table.name, bool(landed))
     if not landed:
@@ -171,13 +175,19 @@ def _values(con: duckdb.DuckDBPyConnection, selects: list[str]) -> list[tuple[st
     ]
 
 
-def _exists(con: duckdb.DuckDBPyConnection, source: str, table: str, *columns: str) -> bool:
-    landed = _landed_columns(con, landed_schema(source), table)
+def _exists(
+    con: duckdb.DuckDBPyConnection,
+    schemas: Mapping[str, str],
+    source: str,
+    table: str,
+    *columns: str,
+) -> bool:
+    landed = _landed_columns(con, schemas[source], table)
     return bool(landed) and all(c.lower() in landed for c in columns)
 
 
-def _relation(source: str, table: str) -> str:
-    return f"{_quoted(landed_schema(source))}.{_quoted(table)}"
+def _relation(schemas: Mapping[str, str], source: str, table: str) -> str:
+    return f"{_quoted(schemas[source])}.{_quoted(table)}"
 
 
 def _picklist(
@@ -192,14 +202,16 @@ def _picklist(
     return PicklistReport(name, seed, rows, unmapped_means)
 
 
-def inspect_picklists(con: duckdb.DuckDBPyConnection) -> list[PicklistReport]:
+def inspect_picklists(
+    con: duckdb.DuckDBPyConnection, schemas: Mapping[str, str]
+) -> list[PicklistReport]:
     reports = []
     statuses = {_key(r["status_value"]): r["stage"] for r in _seed_rows("lead_status_map")}
     selects = []
-    if _exists(con, "salesforce", "lead", "status"):
-        selects.append(f"select status as v from {_relation('salesforce', 'lead')}")
-    if _exists(con, "salesforce", "lead_history", "field", "new_value", "old_value"):
-        history = _relation("salesforce", "lead_history")
+    if _exists(con, schemas, "salesforce", "lead", "status"):
+        selects.append(f"select status as v from {_relation(schemas, 'salesforce', 'lead')}")
+    if _exists(con, schemas, "salesforce", "lead_history", "field", "new_value", "old_value"):
+        history = _relation(schemas, "salesforce", "lead_history")
         selects += [
             f"select {side} as v from {history} where field = 'Status'"
             for side in ("new_value", "old_value")
@@ -219,7 +231,7 @@ def inspect_picklists(con: duckdb.DuckDBPyConnection) -> list[PicklistReport]:
         ("lead source", "lead", "lead_source", "lead_source"),
         ("campaign type", "campaign", "type", "campaign_type"),
     ):
-        if not _exists(con, "salesforce", table, column):
+        if not _exists(con, schemas, "salesforce", table, column):
             continue
         mapping = {
             _key(r["source_value"]): r["channel"]
@@ -233,21 +245,23 @@ def inspect_picklists(con: duckdb.DuckDBPyConnection) -> list[PicklistReport]:
                 mapping,
                 _values(
                     con,
-                    [f"select {_quoted(column)} as v from {_relation('salesforce', table)}"],
+                    [
+                        f"select {_quoted(column)} as v from {_relation(schemas, 'salesforce', table)}"
+                    ],
                 ),
                 "channel `other` (volume moves to other; the funnel's meaning holds)",
             )
         )
     reasons = {_key(r["reason_label"]): r["reason_code"] for r in _seed_rows("rejection_reasons")}
     selects = []
-    if _exists(con, "salesforce", "lead", "rejection_reason_c"):
+    if _exists(con, schemas, "salesforce", "lead", "rejection_reason_c"):
         selects.append(
-            f"select rejection_reason_c as v from {_relation('salesforce', 'lead')} "
+            f"select rejection_reason_c as v from {_relation(schemas, 'salesforce', 'lead')} "
             "where rejection_reason_c is not null"
         )
-    if _exists(con, "salesforce", "lead_history", "field", "new_value"):
+    if _exists(con, schemas, "salesforce", "lead_history", "field", "new_value"):
         selects.append(
-            f"select new_value as v from {_relation('salesforce', 'lead_history')} "
+            f"select new_value as v from {_relation(schemas, 'salesforce', 'lead_history')} "
             "where field = 'Rejection_Reason__c' and new_value is not null"
         )
     if selects:
@@ -260,7 +274,7 @@ def inspect_picklists(con: duckdb.DuckDBPyConnection) -> list[PicklistReport]:
                 "reason code `unmapped` (no marketing fix is suggested)",
             )
         )
-    if _exists(con, "marketo", "activity_fill_out_form", "primary_attribute_value"):
+    if _exists(con, schemas, "marketo", "activity_fill_out_form", "primary_attribute_value"):
         forms = {_key(r["form_name"]): r["hand_raise_type"] for r in _seed_rows("fast_lane_forms")}
         reports.append(
             _picklist(
@@ -271,7 +285,7 @@ def inspect_picklists(con: duckdb.DuckDBPyConnection) -> list[PicklistReport]:
                     con,
                     [
                         "select primary_attribute_value as v from "
-                        + _relation("marketo", "activity_fill_out_form")
+                        + _relation(schemas, "marketo", "activity_fill_out_form")
                     ],
                 ),
                 "not a hand raise (only listed forms open a fast-lane cycle)",
@@ -362,16 +376,22 @@ def write_suggestions(report: DoctorReport, directory: Path) -> dict[str, Path]:
     return written
 
 
-def diagnose(database: Path, output_dir: Path | None = None) -> DoctorReport:
+def diagnose(
+    database: Path,
+    output_dir: Path | None = None,
+    *,
+    raw_schemas: Mapping[str, str] = DEFAULT_RAW_SCHEMAS,
+) -> DoctorReport:
+    """The raw tables of `database` as landed in `raw_schemas` (source -> schema)."""
     with connect(database, read_only=True) as con:
-        tables = [inspect_table(con, table) for table in raw_tables()]
+        tables = [inspect_table(con, table, raw_schemas) for table in raw_tables()]
         for source in ("salesforce", "marketo"):
             if not any(t.found for t in tables if t.source == source):
-                where = describe_where_tables_are(con, source)
+                where = describe_where_tables_are(con, source, raw_schemas)
                 for table in tables:
                     if table.source == source:
                         table.where = where
-        report = DoctorReport(database, tables, inspect_picklists(con))
+        report = DoctorReport(database, tables, inspect_picklists(con, raw_schemas))
     if output_dir is not None:
         report.suggestions = write_suggestions(report, output_dir)
     return report

@@ -21,15 +21,15 @@ from __future__ import annotations
 import csv
 import getpass
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
 
 from lead_funnel import paths
-from lead_funnel.contract import DEFAULT_SCHEMAS, landed_schema, raw_tables
-from lead_funnel.settings import BUILD_SCHEMA, META_SCHEMA, PUBLISHED_SCHEMA
+from lead_funnel.contract import raw_tables
+from lead_funnel.settings import BUILD_SCHEMA, DEFAULT_RAW_SCHEMAS, META_SCHEMA, PUBLISHED_SCHEMA
 from lead_funnel.warehouse import relation_exists
 
 GATE_SEED_FILE = "publication_gate.csv"
@@ -211,7 +211,9 @@ def _unmapped_share(con: duckdb.DuckDBPyConnection, rule: GateRule) -> GateFindi
     return finding
 
 
-def _quarantine_shares(con: duckdb.DuckDBPyConnection, rule: GateRule) -> list[GateFinding]:
+def _quarantine_shares(
+    con: duckdb.DuckDBPyConnection, rule: GateRule, schemas: Mapping[str, str]
+) -> list[GateFinding]:
     if not relation_exists(con, "audit", "reconciliation_raw_rows"):
         return []
     rows = con.execute(
@@ -235,11 +237,11 @@ def _quarantine_shares(con: duckdb.DuckDBPyConnection, rule: GateRule) -> list[G
                 [table],
             ).fetchall()
             shown = ", ".join(f"{reason} {count:,}" for reason, count in reasons)
-            finding.short = f"{landed_schema(source)}.{table} {_pct(finding.value)}" + (
+            finding.short = f"{schemas[source]}.{table} {_pct(finding.value)}" + (
                 f" ({reasons[0][0]})" if reasons else ""
             )
             finding.message = (
-                f"{landed_schema(source)}.{table}: {quarantined:,} of {raw:,} rows "
+                f"{schemas[source]}.{table}: {quarantined:,} of {raw:,} rows "
                 f"({_pct(finding.value)}) quarantined (threshold {_pct(rule.threshold)})"
                 + (f"; reasons: {shown}" if shown else "")
                 + f". The rows are in quarantine.quarantine_{source}"
@@ -248,7 +250,9 @@ def _quarantine_shares(con: duckdb.DuckDBPyConnection, rule: GateRule) -> list[G
     return findings
 
 
-def where_tables_seem_to_be(con: duckdb.DuckDBPyConnection, source: str) -> list[tuple[str, int]]:
+def where_tables_seem_to_be(
+    con: duckdb.DuckDBPyConnection, source: str, schemas: Mapping[str, str]
+) -> list[tuple[str, int]]:
     """Other schemas of the file holding tables named like `source`'s own contract tables."""
     own = {t.name for t in raw_tables() if t.source == source}
     others = {t.name for t in raw_tables() if t.source != source}
@@ -265,12 +269,14 @@ def where_tables_seem_to_be(con: duckdb.DuckDBPyConnection, source: str) -> list
     return [
         (schema, count)
         for schema, count in rows
-        if schema not in OWN_SCHEMAS and schema != landed_schema(source)
+        if schema not in OWN_SCHEMAS and schema != schemas[source]
     ]
 
 
-def describe_where_tables_are(con: duckdb.DuckDBPyConnection, source: str) -> str:
-    candidates = where_tables_seem_to_be(con, source)
+def describe_where_tables_are(
+    con: duckdb.DuckDBPyConnection, source: str, schemas: Mapping[str, str]
+) -> str:
+    candidates = where_tables_seem_to_be(con, source, schemas)
     label = SOURCE_LABELS.get(source, source)
     if not candidates:
         return f"no other schema in the file holds {label}-named tables"
@@ -282,9 +288,9 @@ def describe_where_tables_are(con: duckdb.DuckDBPyConnection, source: str) -> st
     )
 
 
-def raw_rows_now(con: duckdb.DuckDBPyConnection, source: str) -> int:
-    """Rows in the source's contract tables as landed now (read before anything is built)."""
-    schema = landed_schema(source)
+def raw_rows_now(con: duckdb.DuckDBPyConnection, source: str, schema: str) -> int:
+    """Rows in the source's contract tables as landed now in `schema` (read before anything
+    is built)."""
     landed = {
         name
         for (name,) in con.execute(
@@ -301,7 +307,9 @@ def raw_rows_now(con: duckdb.DuckDBPyConnection, source: str) -> int:
     return int(_scalar(con, "select " + " + ".join(counts)) or 0) if counts else 0
 
 
-def _source_missing(con: duckdb.DuckDBPyConnection, rule: GateRule) -> list[GateFinding]:
+def _source_missing(
+    con: duckdb.DuckDBPyConnection, rule: GateRule, schemas: Mapping[str, str]
+) -> list[GateFinding]:
     if not relation_exists(con, META_SCHEMA, "published_sources"):
         return []
     last = con.execute(
@@ -313,23 +321,23 @@ def _source_missing(con: duckdb.DuckDBPyConnection, rule: GateRule) -> list[Gate
     for source, schema, before in last:
         if rule.subject not in ("*", source) or not before:
             continue
-        rows_now = raw_rows_now(con, source)
+        rows_now = raw_rows_now(con, source, schemas[source])
         finding = GateFinding(rule.rule, source, rule.action, float(rows_now), None, rows_now > 0)
         if not finding.passed:
             label = SOURCE_LABELS.get(source, source)
             finding.message = (
                 f"{label} is missing: the last publication read {int(before):,} raw rows from "
-                f"{schema}, this run found none in {landed_schema(source)}; "
-                + describe_where_tables_are(con, source)
+                f"{schema}, this run found none in {schemas[source]}; "
+                + describe_where_tables_are(con, source, schemas)
             )
         findings.append(finding)
     return findings
 
 
 def lead_creation_window(
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection, crm_schema: str
 ) -> tuple[datetime | None, datetime | None]:
-    table = _quoted(landed_schema("salesforce"), "lead")
+    table = _quoted(crm_schema, "lead")
     row = con.execute(
         f"select min(try_cast(created_date as timestamp)), max(try_cast(created_date as timestamp)) "
         f"from {table}"
@@ -338,11 +346,11 @@ def lead_creation_window(
 
 
 def _as_of_rule(
-    con: duckdb.DuckDBPyConnection, rule: GateRule, as_of: datetime
+    con: duckdb.DuckDBPyConnection, rule: GateRule, as_of: datetime, crm_schema: str
 ) -> GateFinding | None:
-    if not relation_exists(con, landed_schema("salesforce"), "lead"):
+    if not relation_exists(con, crm_schema, "lead"):
         return None
-    first, last = lead_creation_window(con)
+    first, last = lead_creation_window(con, crm_schema)
     finding = GateFinding(rule.rule, rule.subject, rule.action, None, rule.threshold, True)
     limit = rule.threshold or 0.0
     if rule.rule == "as_of_before_data" and first is not None:
@@ -366,17 +374,24 @@ def _as_of_rule(
     return finding
 
 
-def evaluate_sources(con: duckdb.DuckDBPyConnection) -> list[GateFinding]:
+def evaluate_sources(
+    con: duckdb.DuckDBPyConnection, raw_schemas: Mapping[str, str] = DEFAULT_RAW_SCHEMAS
+) -> list[GateFinding]:
     """source_missing alone: judged before dbt runs too (a missing source fails fast)."""
     findings: list[GateFinding] = []
     for rule in load_rules():
         if rule.rule == "source_missing":
-            findings += _source_missing(con, rule)
+            findings += _source_missing(con, rule, raw_schemas)
     return findings
 
 
-def evaluate(con: duckdb.DuckDBPyConnection, as_of: datetime) -> list[GateFinding]:
-    """Every rule of the seed judged on the candidate build in marts_build."""
+def evaluate(
+    con: duckdb.DuckDBPyConnection,
+    as_of: datetime,
+    raw_schemas: Mapping[str, str] = DEFAULT_RAW_SCHEMAS,
+) -> list[GateFinding]:
+    """Every rule of the seed judged on the candidate build in marts_build, the raw tables
+    read from `raw_schemas` (source -> schema)."""
     findings: list[GateFinding] = []
     for rule in load_rules():
         if rule.rule == "mart_shrink":
@@ -384,11 +399,11 @@ def evaluate(con: duckdb.DuckDBPyConnection, as_of: datetime) -> list[GateFindin
         elif rule.rule == "unmapped_share":
             findings.append(_unmapped_share(con, rule))
         elif rule.rule == "quarantine_share":
-            findings += _quarantine_shares(con, rule)
+            findings += _quarantine_shares(con, rule, raw_schemas)
         elif rule.rule == "source_missing":
-            findings += _source_missing(con, rule)
+            findings += _source_missing(con, rule, raw_schemas)
         elif rule.rule in ("as_of_before_data", "as_of_after_data"):
-            found = _as_of_rule(con, rule, as_of)
+            found = _as_of_rule(con, rule, as_of, raw_schemas["salesforce"])
             if found is not None:
                 findings.append(found)
     return findings
@@ -514,7 +529,9 @@ def summarise_rule(rule: str, failed: list[GateFinding]) -> str:
     return f"{text}. [gate rule {rule}; to publish anyway: --accept {rule}]"
 
 
-def record_published_sources(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+def record_published_sources(
+    con: duckdb.DuckDBPyConnection, run_id: str, raw_schemas: Mapping[str, str]
+) -> None:
     """Which sources (and how many raw rows) a publication read: source_missing compares."""
     con.execute(
         f"create table if not exists {META_SCHEMA}.published_sources "
@@ -522,7 +539,7 @@ def record_published_sources(con: duckdb.DuckDBPyConnection, run_id: str) -> Non
     )
     if not relation_exists(con, "audit", "reconciliation_raw_rows"):
         return
-    for source in DEFAULT_SCHEMAS:
+    for source, schema in raw_schemas.items():
         rows = _scalar(
             con,
             "select coalesce(sum(raw_rows), 0) from audit.reconciliation_raw_rows "
@@ -531,5 +548,5 @@ def record_published_sources(con: duckdb.DuckDBPyConnection, run_id: str) -> Non
         )
         con.execute(
             f"insert into {META_SCHEMA}.published_sources values (?, ?, ?, ?)",
-            [run_id, source, landed_schema(source), int(rows or 0)],
+            [run_id, source, schema, int(rows or 0)],
         )

@@ -335,7 +335,7 @@ def publish_marts(settings: PipelineSettings, *, run_id: str, as_of: datetime) -
             "(?, ?, cast(timezone('UTC', now()) as timestamp), ?, ?)",
             [run_id, as_of, sorted(relations), str(serve_path)],
         )
-        record_published_sources(con, run_id)
+        record_published_sources(con, run_id, settings.raw_schemas)
         checkpoint("publish:warehouse")
         con.execute("commit")
         con.execute("checkpoint")

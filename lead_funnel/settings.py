@@ -102,17 +102,15 @@ class PipelineSettings:
         )
         return cls(db, Path(serve).resolve(), Path(artifacts).resolve(), schemas)
 
-    def export(self) -> None:
-        """Make these the environment of this process (read by dbt and the Dagster resources)."""
-        os.environ["LEAD_FUNNEL_DATABASE"] = str(self.database)
-        os.environ["LEAD_FUNNEL_SERVE_PATH"] = str(self.serve_path)
-        os.environ["LEAD_FUNNEL_ARTIFACTS_DIR"] = str(self.artifacts_dir)
-        self.export_raw_schemas()
-
-    def export_raw_schemas(self) -> None:
-        """The raw schemas for dbt's sources yml (which reads LEAD_FUNNEL_*_SCHEMA)."""
-        for source, schema in self.raw_schemas.items():
-            os.environ[RAW_SCHEMA_ENV[source]] = schema
+    def environment(self) -> dict[str, str]:
+        """These settings as the variables `resolve` reads: the environment a process is
+        started with (`lead-funnel ui` starts `dagster dev` so)."""
+        return {
+            "LEAD_FUNNEL_DATABASE": str(self.database),
+            "LEAD_FUNNEL_SERVE_PATH": str(self.serve_path),
+            "LEAD_FUNNEL_ARTIFACTS_DIR": str(self.artifacts_dir),
+            **{RAW_SCHEMA_ENV[source]: schema for source, schema in self.raw_schemas.items()},
+        }
 
     @property
     def data_docs_dir(self) -> Path:

@@ -11,20 +11,18 @@ from typing import Any
 from dagster import AssetExecutionContext, Failure
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from lead_funnel.contract import landed_schema
-from lead_funnel.dbt_cli import dbt_environment
 from lead_funnel.gate import apply_acceptance, evaluate_sources, summarise_rule
 from lead_funnel.manifest import MANIFEST_TARGET, ensure_manifest
 from lead_funnel.paths import DBT_PROJECT_DIR
 from lead_funnel.preload import preload
 from lead_funnel.progress import report
 from lead_funnel.publish import recover_interrupted_publication
+from lead_funnel.run_parameters import RunParameters
 from lead_funnel.seed_check import require_sound_seeds
-from lead_funnel.settings import BUILD_SCHEMA, META_SCHEMA
+from lead_funnel.settings import BUILD_SCHEMA, META_SCHEMA, RAW_SCHEMA_ENV
 from lead_funnel.warehouse import connect, relation_exists, schemas_in
 from orchestration.dbt_build import events_from_run_results, raise_for_failed_nodes, run_build
-from orchestration.resources import WarehouseResource
-from orchestration.run_context import accepted_gate_rules, is_full_refresh, run_as_of
+from orchestration.resources import RunParametersResource
 
 DBT_PROJECT = DbtProject(
     project_dir=DBT_PROJECT_DIR,
@@ -43,6 +41,7 @@ DBT_ENV_NAMES = (
     "LEAD_FUNNEL_DATABASE",
     "LEAD_FUNNEL_AS_OF",
     "LEAD_FUNNEL_MARTS_SCHEMA",
+    *RAW_SCHEMA_ENV.values(),
     "DO_NOT_TRACK",
     "DBT_SEND_ANONYMOUS_USAGE_STATS",
 )
@@ -70,7 +69,7 @@ def last_published_as_of(database: str) -> datetime | None:
     return row[0] if row else None
 
 
-def require_crm_leads(database: Path) -> None:
+def require_crm_leads(database: Path, schema: str) -> None:
     """Refuse a warehouse without the CRM's lead table: every funnel starts there.
 
     Anything else may be missing (an export without Marketo, an org without BANT fields:
@@ -78,7 +77,6 @@ def require_crm_leads(database: Path) -> None:
     leads is the wrong file or the wrong schema name, and building on it would publish
     empty marts over the last good ones.
     """
-    schema = landed_schema("salesforce")
     with connect(database) as con:
         if relation_exists(con, schema, "lead"):
             return
@@ -93,22 +91,22 @@ def require_crm_leads(database: Path) -> None:
     )
 
 
-def require_published_sources(context: AssetExecutionContext, database: Path) -> None:
+def require_published_sources(parameters: RunParameters) -> None:
     """The gate's source_missing rule, judged before the build: fail in seconds, not minutes."""
-    with connect(database) as con:
-        findings = evaluate_sources(con)
-    apply_acceptance(findings, accepted_gate_rules(context))
+    with connect(parameters.database) as con:
+        findings = evaluate_sources(con, parameters.raw_schemas)
+    apply_acceptance(findings, set(parameters.accept))
     blocking = [finding for finding in findings if finding.blocks]
     if blocking:
         raise Failure(description=summarise_rule("source_missing", blocking))
 
 
-def needs_full_refresh(context: AssetExecutionContext, database: str, as_of: datetime) -> bool:
+def needs_full_refresh(parameters: RunParameters) -> bool:
     """Asked for, or the as-of went back in time (quarantine of "future" rows must be redone)."""
-    if is_full_refresh(context):
+    if parameters.full_refresh:
         return True
-    previous = last_published_as_of(database)
-    return previous is not None and as_of < previous
+    previous = last_published_as_of(str(parameters.database))
+    return previous is not None and parameters.as_of < previous
 
 
 @contextmanager
@@ -139,19 +137,20 @@ def _is_whole_project(context: AssetExecutionContext) -> bool:
     exclude="resource_type:unit_test",
 )
 def lead_funnel_dbt_assets(
-    context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    context: AssetExecutionContext, dbt: DbtCliResource, run_parameters: RunParametersResource
 ) -> Iterator[Any]:
     """`dbt build` into the warehouse file; the marts land in marts_build for the audit."""
-    settings = warehouse.settings()
+    parameters = run_parameters.parameters
+    settings = parameters.settings
     recovered = recover_interrupted_publication(settings)  # the schedule's and UI's next start
     if recovered:
         context.log.warning(recovered)
     require_sound_seeds()
-    require_crm_leads(settings.database)
-    require_published_sources(context, settings.database)
-    as_of = run_as_of(context)
-    full_refresh = needs_full_refresh(context, str(settings.database), as_of)
-    env = dbt_environment(settings.database, as_of=as_of, marts_schema=BUILD_SCHEMA)
+    require_crm_leads(settings.database, settings.raw_schemas["salesforce"])
+    require_published_sources(parameters)
+    as_of = parameters.as_of
+    full_refresh = needs_full_refresh(parameters)
+    env = parameters.dbt_environment(marts_schema=BUILD_SCHEMA)
     args = [*NIGHTLY_DBT_ARGS, *(["--full-refresh"] if full_refresh else [])]
     settings.dbt_target_dir.mkdir(parents=True, exist_ok=True)
     report("dbt", f"dbt {' '.join(args)} (as-of {as_of}, into {BUILD_SCHEMA})")

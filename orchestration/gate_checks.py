@@ -29,8 +29,7 @@ from lead_funnel.gate import (
 )
 from lead_funnel.progress import report
 from lead_funnel.warehouse import connect
-from orchestration.resources import WarehouseResource
-from orchestration.run_context import accepted_gate_rules, run_as_of
+from orchestration.resources import RunParametersResource
 
 GATE_RULES = RULE_ORDER  # the most fundamental cause first (an as-of before the data
 # explains the quarantine and the shrink)
@@ -61,13 +60,13 @@ def build_gate_checks(mart_keys: Sequence[AssetKey]) -> list:
         description="The data gate: refuse to publish a build that would replace good marts with wrong ones.",
     )
     def publication_gate(
-        context: AssetCheckExecutionContext, warehouse: WarehouseResource
+        context: AssetCheckExecutionContext, run_parameters: RunParametersResource
     ) -> Iterator[AssetCheckResult]:
-        settings = warehouse.settings()
-        as_of = run_as_of(context)
+        parameters = run_parameters.parameters
+        settings, as_of = parameters.settings, parameters.as_of
         with connect(settings.database) as con:
-            findings = evaluate(con, as_of)
-            apply_acceptance(findings, accepted_gate_rules(context))
+            findings = evaluate(con, as_of, settings.raw_schemas)
+            apply_acceptance(findings, set(parameters.accept))
             record(con, context.run.run_id, as_of, findings, accepted_by())
         failed = [f for f in findings if not f.passed]
         report("gate", f"{len(findings)} judged, {len(failed)} past their threshold")

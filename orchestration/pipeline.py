@@ -11,12 +11,13 @@ import json
 import os
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from lead_funnel.manifest import ensure_manifest
 from lead_funnel.progress import PROGRESS_ENV, Heartbeat, report
+from lead_funnel.run_parameters import RunParameters
 from lead_funnel.settings import PipelineSettings
 from lead_funnel.summary import MartsSummary, summarise_published
 from lead_funnel.telemetry import disable_telemetry
@@ -172,21 +173,16 @@ def preflight(settings: PipelineSettings) -> str | None:
 
 
 def run_pipeline(
-    settings: PipelineSettings,
-    *,
-    as_of: datetime | None = None,
-    full_refresh: bool = False,
-    progress: bool = True,
-    accept: set[str] | frozenset[str] = frozenset(),
-    verbose: bool = False,
+    parameters: RunParameters, *, progress: bool = True, verbose: bool = False
 ) -> RunOutcome:
-    """Run the nightly job in-process against `settings.database`.
+    """Run the nightly job in-process with `parameters` (the warehouse, the as-of, ...).
 
     Before Dagster loads: the seeds are checked against their yml tests, the warehouse is
     opened once (a lock or an unreadable file fails here, by name) and a publication a
     killed run left half done is completed.
     """
     disable_telemetry()
+    settings, as_of = parameters.settings, parameters.as_of
     if progress:
         os.environ[PROGRESS_ENV] = "1"
     if not settings.database.exists():
@@ -194,7 +190,6 @@ def run_pipeline(
             f"{settings.database} does not exist: run `lead-funnel generate --database {settings.database}` "
             "or point --database at a DuckDB file that holds raw_salesforce / raw_marketo"
         )
-    as_of = as_of or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     started = time.perf_counter()
     recovered = preflight(settings)
     if recovered:
@@ -203,17 +198,11 @@ def run_pipeline(
         ensure_manifest()
     with Heartbeat("setup", "loading the Dagster definitions"):
         from orchestration.definitions import defs
-        from orchestration.run_context import (
-            ACCEPT_TAG,
-            AS_OF_TAG,
-            FULL_REFRESH_TAG,
-            format_as_of,
-        )
+        from orchestration.resources import RunParametersResource
+        from orchestration.run_context import run_tags
 
     job = defs.resolve_job_def("nightly_refresh")
-    tags = {AS_OF_TAG: format_as_of(as_of), FULL_REFRESH_TAG: str(full_refresh).lower()}
-    if accept:
-        tags[ACCEPT_TAG] = ",".join(sorted(accept))
+    tags = run_tags(parameters)
     with Heartbeat("job", "running the nightly job"):
         instance = _instance(settings)
         result = job.execute_in_process(
@@ -227,13 +216,7 @@ def run_pipeline(
                 },
                 # explicit per run: the definitions may have been loaded for another warehouse
                 "resources": {
-                    "warehouse": {
-                        "config": {
-                            "database": str(settings.database),
-                            "serve_path": str(settings.serve_path),
-                            "artifacts_dir": str(settings.artifacts_dir),
-                        }
-                    }
+                    "run_parameters": {"config": RunParametersResource.config_for(parameters)}
                 },
             },
         )

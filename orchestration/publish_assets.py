@@ -10,8 +10,7 @@ from lead_funnel.progress import report
 from lead_funnel.publish import PublicationRefused, publish_marts
 from lead_funnel.settings import PipelineSettings
 from lead_funnel.warehouse import connect
-from orchestration.resources import WarehouseResource
-from orchestration.run_context import run_as_of
+from orchestration.resources import RunParametersResource
 
 PUBLISHED_MARTS_KEY = AssetKey(["publication", "published_marts"])
 
@@ -42,10 +41,10 @@ def build_publish_asset(mart_keys: Sequence[AssetKey]):
         ),
     )
     def published_marts(
-        context: AssetExecutionContext, warehouse: WarehouseResource
+        context: AssetExecutionContext, run_parameters: RunParametersResource
     ) -> MaterializeResult:
-        settings = warehouse.settings()
-        as_of = run_as_of(context)
+        parameters = run_parameters.parameters
+        settings, as_of = parameters.settings, parameters.as_of
         with connect(settings.database) as con:
             audit = blocking_failures_for_run(con, context.run.run_id)
             gate = refusals_for_run(con, context.run.run_id)

@@ -25,8 +25,7 @@ from lead_funnel.faults import checkpoint
 from lead_funnel.progress import report
 from lead_funnel.settings import BUILD_SCHEMA
 from lead_funnel.warehouse import connect
-from orchestration.resources import WarehouseResource
-from orchestration.run_context import run_as_of
+from orchestration.resources import RunParametersResource
 
 AUDIT_RELATIONS = {"reconciliation_raw_rows", "source_schema_gaps"}
 
@@ -54,12 +53,12 @@ def build_quality_checks(mart_keys: Sequence[AssetKey]) -> list:
         description="The stage-definition invariants (Great Expectations), run on the build before publication.",
     )
     def stage_definition_invariants(
-        context: AssetCheckExecutionContext, warehouse: WarehouseResource
+        context: AssetCheckExecutionContext, run_parameters: RunParametersResource
     ) -> Iterator[AssetCheckResult]:
         from data_quality import run_checks
 
-        settings = warehouse.settings()
-        as_of = run_as_of(context)
+        parameters = run_parameters.parameters
+        settings, as_of = parameters.settings, parameters.as_of
         report("checks", f"{len(INVARIANTS)} invariants (Great Expectations)")
         checkpoint("checks")
         with connect(settings.database) as con:

@@ -1,53 +1,52 @@
-"""What every step of a run agrees on: its as-of time and whether it is a full refresh.
+"""How a run's parameters travel on a Dagster run.
 
-The as-of time travels as a run tag, so the schedule (the tick), the CLI (--as-of)
-and the UI (launch time) set it the same way, and it is visible on the run.
+The per-run ones (as-of, full refresh, accepted gate rules) are run tags, so the schedule
+(its tick), the CLI (--as-of) and the UI (the launch time) set them the same way and they
+are visible on the run; where the run reads and writes is the `run_parameters` resource's
+config (orchestration.resources). `parameters_for_run` turns both into the one
+`RunParameters` every asset and check reads.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from dagster import AssetCheckExecutionContext, AssetExecutionContext
+from lead_funnel.gate import parse_accepted
+from lead_funnel.run_parameters import Engine, RunParameters, format_as_of, parse_as_of
+from lead_funnel.settings import PipelineSettings
 
 AS_OF_TAG = "lead_funnel/as_of"
 FULL_REFRESH_TAG = "lead_funnel/full_refresh"
-AS_OF_FORMAT = "%Y-%m-%d %H:%M:%S"
-
-Context = AssetExecutionContext | AssetCheckExecutionContext
-
-
-def parse_as_of(text: str) -> datetime:
-    """'YYYY-MM-DD HH:MM:SS' (UTC) or an ISO timestamp with an offset, to naive UTC."""
-    value = datetime.fromisoformat(text.strip().replace("T", " "))
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value.replace(microsecond=0)
-
-
-def format_as_of(value: datetime) -> str:
-    return value.strftime(AS_OF_FORMAT)
-
-
-def run_as_of(context: Context) -> datetime:
-    """The run's as-of tag, else the moment the run was created (the same for every step)."""
-    tag = context.run.tags.get(AS_OF_TAG)
-    if tag:
-        return parse_as_of(tag)
-    record = context.instance.get_run_record_by_id(context.run.run_id)
-    created = record.create_timestamp if record else datetime.now(UTC)
-    return created.astimezone(UTC).replace(tzinfo=None, microsecond=0)
-
-
-def is_full_refresh(context: Context) -> bool:
-    return context.run.tags.get(FULL_REFRESH_TAG, "false").lower() == "true"
-
-
 ACCEPT_TAG = "lead_funnel/accept"
 
 
-def accepted_gate_rules(context: Context) -> set[str]:
-    """The gate rules the launcher accepted for this run (`lead-funnel run --accept`)."""
-    from lead_funnel.gate import parse_accepted
+def run_tags(parameters: RunParameters) -> dict[str, str]:
+    """The tags that carry `parameters`' per-run values."""
+    tags = {
+        AS_OF_TAG: format_as_of(parameters.as_of),
+        FULL_REFRESH_TAG: str(parameters.full_refresh).lower(),
+    }
+    if parameters.accept:
+        tags[ACCEPT_TAG] = ",".join(sorted(parameters.accept))
+    return tags
 
-    return parse_accepted(context.run.tags.get(ACCEPT_TAG))
+
+def parameters_for_run(
+    settings: PipelineSettings, run: Any, instance: Any, *, engine: Engine = "duckdb"
+) -> RunParameters:
+    """The run's parameters: `settings`, and its tags; without an as-of tag (a launch from
+    the UI), the moment the run was created (the same for every step)."""
+    tags = run.tags
+    if tags.get(AS_OF_TAG):
+        as_of = parse_as_of(tags[AS_OF_TAG])
+    else:
+        record = instance.get_run_record_by_id(run.run_id)
+        as_of = parse_as_of(record.create_timestamp if record else datetime.now(UTC))
+    return RunParameters(
+        settings,
+        as_of=as_of,
+        full_refresh=tags.get(FULL_REFRESH_TAG, "false").lower() == "true",
+        accept=frozenset(parse_accepted(tags.get(ACCEPT_TAG))),
+        engine=engine,
+    )

@@ -14,7 +14,6 @@ timer (README: The nightly job).
 """
 
 import os
-from datetime import UTC
 
 from dagster import (
     DefaultScheduleStatus,
@@ -25,7 +24,8 @@ from dagster import (
     schedule,
 )
 
-from orchestration.run_context import AS_OF_TAG, format_as_of
+from lead_funnel.run_parameters import format_as_of
+from orchestration.run_context import AS_OF_TAG
 
 DEFAULT_CRON = "0 2 * * *"
 DEFAULT_TIMEZONE = "UTC"
@@ -48,8 +48,7 @@ def build_nightly_schedule(job: JobDefinition) -> ScheduleDefinition:
         description="The nightly refresh; each run's as-of time is its scheduled tick (UTC).",
     )
     def nightly_refresh_schedule(context: ScheduleEvaluationContext) -> RunRequest:
-        tick = context.scheduled_execution_time
-        as_of = tick.astimezone(UTC).replace(tzinfo=None)
-        return RunRequest(run_key=format_as_of(as_of), tags={AS_OF_TAG: format_as_of(as_of)})
+        as_of = format_as_of(context.scheduled_execution_time)  # the tick, in UTC
+        return RunRequest(run_key=as_of, tags={AS_OF_TAG: as_of})
 
     return nightly_refresh_schedule

@@ -8,8 +8,7 @@ from lead_funnel.settings import BUILD_SCHEMA
 from lead_funnel.sla.alerts import publish_alert
 from lead_funnel.sla.breaches import write_sla_tables
 from lead_funnel.warehouse import connect
-from orchestration.resources import WarehouseResource
-from orchestration.run_context import run_as_of
+from orchestration.resources import RunParametersResource
 
 SLA_BREACHES_KEY = AssetKey(["marts", "fct_sla_breaches"])
 SLA_EVALUATIONS_KEY = AssetKey(["marts", "fct_sla_evaluations"])
@@ -38,10 +37,10 @@ SLA_INPUTS = [
         ),
     ],
 )
-def sla_breaches(context: AssetExecutionContext, warehouse: WarehouseResource):
+def sla_breaches(context: AssetExecutionContext, run_parameters: RunParametersResource):
     """Run the working-hours clock over int_sla_clock_starts and write both tables atomically."""
-    settings = warehouse.settings()
-    as_of = run_as_of(context)
+    parameters = run_parameters.parameters
+    settings, as_of = parameters.settings, parameters.as_of
     report("sla", "working-hours clock")
     checkpoint("sla")
     with connect(settings.database) as con:

@@ -68,6 +68,7 @@ def generated_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]
     """3,000 generated leads over 120 days, run once through the nightly job (in-process)."""
     from datetime import date, timedelta
 
+    from lead_funnel.run_parameters import RunParameters
     from lead_funnel.settings import PipelineSettings
     from lead_funnel_tools.generator import generate
     from orchestration.pipeline import run_pipeline
@@ -78,7 +79,8 @@ def generated_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]
         database, leads=3000, seed=7, start=date(2025, 1, 1), days=120, progress=False
     )
     as_of = report.window_end + timedelta(hours=2)
-    outcome = run_pipeline(PipelineSettings.resolve(database), as_of=as_of, progress=False)
+    parameters = RunParameters(PipelineSettings.resolve(database), as_of=as_of)
+    outcome = run_pipeline(parameters, progress=False)
     assert outcome.success, "\n".join(outcome.failures)
     return {"directory": directory, "database": database, "as_of": as_of, "outcome": outcome}
 

@@ -24,15 +24,12 @@ from typing import Any
 
 import pandas as pd
 
+from lead_funnel.run_parameters import parse_as_of
+
 WEBHOOK_ENV = "LEAD_FUNNEL_ALERT_WEBHOOK_URL"
 LOGGER = logging.getLogger(__name__)
 
 Poster = Callable[[str, str], int]
-
-
-def _as_of_text(as_of: dt.datetime | pd.Timestamp | str) -> pd.Timestamp:
-    stamp = pd.Timestamp(as_of)
-    return stamp.tz_convert("UTC").tz_localize(None) if stamp.tzinfo is not None else stamp
 
 
 def _owner_label(owner_id: object) -> str:
@@ -44,7 +41,7 @@ def render_alert_markdown(
 ) -> str:
     """Markdown for one run: totals, breaches by SLA (open vs closed), the worst owners.
     ``summary`` is what ``write_sla_tables`` returns."""
-    stamp = _as_of_text(as_of)
+    stamp = parse_as_of(as_of)
     lines = [
         f"# SLA breaches as of {stamp:%Y-%m-%d %H:%M} UTC",
         "",
@@ -78,7 +75,7 @@ def render_alert_markdown(
 def alert_file_name(as_of: dt.datetime | pd.Timestamp | str, run_id: str) -> str:
     """``sla-alert-<YYYYMMDDTHHMMSSZ>-<run id>.md``; the run id is reduced to ``[A-Za-z0-9_.-]``."""
     safe_run = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(run_id)).strip("._") or "run"
-    return f"sla-alert-{_as_of_text(as_of):%Y%m%dT%H%M%S}Z-{safe_run}.md"
+    return f"sla-alert-{parse_as_of(as_of):%Y%m%dT%H%M%S}Z-{safe_run}.md"
 
 
 def write_alert_summary(

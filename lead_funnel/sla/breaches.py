@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from lead_funnel.run_parameters import parse_as_of
 from lead_funnel.sla.clock import (
     CalendarBook,
     add_working_hours,
@@ -135,7 +136,7 @@ def evaluate_slas(
     columns ``EVALUATION_COLUMNS``. See the module docstring for the rules."""
     frame = _prepare_clock_starts(clock_starts)
     book = CalendarBook.from_frames(business_hours, holidays)
-    as_of_ts = as_naive_utc(as_of)
+    as_of_ts = pd.Timestamp(parse_as_of(as_of))
     as_of_ns = np.datetime64(as_of_ts.as_unit("ns").to_datetime64(), "ns")
     zones = effective_time_zones(frame["time_zone"])
 
@@ -180,16 +181,6 @@ def breaches_from(evaluations: pd.DataFrame) -> pd.DataFrame:
     first, then ``BREACH_EXTRA_COLUMNS``; input order kept, index reset."""
     late = evaluations["status"].isin(["open", "closed"]).to_numpy()
     return evaluations.loc[late, list(BREACH_COLUMNS)].reset_index(drop=True)
-
-
-def as_naive_utc(value: dt.datetime | pd.Timestamp | str) -> pd.Timestamp:
-    """A timestamp as naive UTC (aware values are converted, naive ones are taken as UTC)."""
-    stamp = pd.Timestamp(value)
-    if pd.isna(stamp):
-        raise ValueError("as_of must be a timestamp, not null")
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_convert("UTC").tz_localize(None)
-    return stamp
 
 
 def md5_ids(cycle_ids: Sequence[Any] | pd.Series, slas: Sequence[Any] | pd.Series) -> pd.Series:
@@ -346,7 +337,7 @@ def write_sla_tables(
         "write": written - evaluated,
         "total": written - began,
     }
-    summary = summarise(evaluations, breaches, as_naive_utc(as_of), seconds)
+    summary = summarise(evaluations, breaches, pd.Timestamp(parse_as_of(as_of)), seconds)
     summary["target_schema"] = target_schema
     return summary
 

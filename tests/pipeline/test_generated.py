@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from lead_funnel.run_parameters import RunParameters
 from lead_funnel.settings import PipelineSettings
 from lead_funnel_tools.generator import append_days
 from orchestration.pipeline import run_pipeline
@@ -19,9 +20,10 @@ pytestmark = pytest.mark.slow
 
 
 def run(database: Path, as_of, *, full_refresh: bool = False):  # type: ignore[no-untyped-def]
-    outcome = run_pipeline(
-        PipelineSettings.resolve(database), as_of=as_of, full_refresh=full_refresh, progress=False
+    parameters = RunParameters(
+        PipelineSettings.resolve(database), as_of=as_of, full_refresh=full_refresh
     )
+    outcome = run_pipeline(parameters, progress=False)
     assert outcome.success, "\n".join(outcome.failures)
     return outcome
 

@@ -19,6 +19,7 @@ import duckdb
 import pytest
 
 from lead_funnel.dbt_cli import run_dbt
+from lead_funnel.run_parameters import RunParameters
 from lead_funnel.settings import InvalidNameError, PipelineSettings, checked_identifier
 from lead_funnel_tools.raw_writer import write_raw_tables
 from tests.conftest import lead_funnel_cli, query
@@ -36,9 +37,10 @@ def _copy_warehouse(source: Path, directory: Path) -> Path:
 def _run(database: Path, as_of: datetime, *, full_refresh: bool = False) -> Any:
     from orchestration.pipeline import run_pipeline
 
-    outcome = run_pipeline(
-        PipelineSettings.resolve(database), as_of=as_of, full_refresh=full_refresh, progress=False
+    parameters = RunParameters(
+        PipelineSettings.resolve(database), as_of=as_of, full_refresh=full_refresh
     )
+    outcome = run_pipeline(parameters, progress=False)
     assert outcome.success, "\n".join(outcome.failures)
     return outcome
 
