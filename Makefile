@@ -37,6 +37,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check lead_funnel lead_funnel_tools orchestration data_quality tests
 	$(BIN)/ruff format --check lead_funnel lead_funnel_tools orchestration data_quality tests
+	$(BIN)/lint-imports --no-cache  # the package boundaries (pyproject.toml [tool.importlinter])
 	# the dbt templater opens a warehouse: lint against a throwaway one, as the tests do
 	cd dbt_project && LEAD_FUNNEL_DATABASE=$$(mktemp -d)/lint.duckdb ../$(BIN)/sqlfluff lint models
 
