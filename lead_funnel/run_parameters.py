@@ -3,8 +3,9 @@
 The CLI builds `RunParameters` from its flags (`lead-funnel run`), Dagster's resource
 `orchestration.resources.RunParametersResource` from its config and the run's tags (the
 schedule's tick, a launch from the UI); every asset reads the same object, and dbt gets it
-as environment variables from `lead_funnel.dbt_cli.dbt_environment` alone. `parse_as_of` is the one place an
-as-of is normalised (text or datetime, aware or naive, to naive UTC in whole seconds).
+as environment variables from `lead_funnel.dbt_cli.dbt_environment` alone. `parse_as_of`
+is the one place an as-of is normalised (text or datetime, aware or naive, to naive UTC in
+whole seconds).
 """
 
 from __future__ import annotations

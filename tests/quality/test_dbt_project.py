@@ -55,7 +55,15 @@ def test_sqlfluff_passes_on_every_model(tmp_path: Path) -> None:
 def test_python_is_ruff_clean(command: list[str]) -> None:
     ruff = Path(sys.executable).with_name("ruff")
     completed = subprocess.run(
-        [str(ruff), *command, "lead_funnel", "orchestration", "data_quality", "tests"],
+        [
+            str(ruff),
+            *command,
+            "lead_funnel",
+            "lead_funnel_tools",
+            "orchestration",
+            "data_quality",
+            "tests",
+        ],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
