@@ -63,10 +63,10 @@ class RunParametersResource(ConfigurableResource):
         )
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
-        if context.dagster_run is not None and context.instance is not None:
+        if context.run is not None and context.instance is not None:
             self._parameters = parameters_for_run(
                 self.settings(),
-                context.dagster_run,
+                context.run,
                 context.instance,
                 engine=self.engine,  # type: ignore[arg-type]
             )
