@@ -39,6 +39,8 @@ lint: setup
 	$(BIN)/ruff format --check lead_funnel orchestration data_quality tests
 	# the dbt templater opens a warehouse: lint against a throwaway one, as the tests do
 	cd dbt_project && LEAD_FUNNEL_DATABASE=$$(mktemp -d)/lint.duckdb ../$(BIN)/sqlfluff lint models
+	# the GX invariants: plain SQL with placeholders (data_quality/rules/.sqlfluff)
+	cd data_quality/rules && ../../$(BIN)/sqlfluff lint .
 
 ui: setup
 	$(BIN)/lead-funnel ui --database $(DATABASE)

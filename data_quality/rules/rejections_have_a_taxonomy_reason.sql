@@ -20,13 +20,13 @@ select
     case
         when stages.carries_rejection_reason
             then coalesce(
-                cycles.rejection_reason in (
-                    select reasons.reason_code
-                    from {seeds.rejection_reasons} as reasons
-                    where reasons.reason_code is not null
-                ),
-                false
-            )
+                    cycles.rejection_reason in (
+                        select reasons.reason_code
+                        from {seeds.rejection_reasons} as reasons
+                        where reasons.reason_code is not null
+                    ),
+                    false
+                )
     end as holds
 from {marts.fct_lead_cycles} as cycles
 left join {seeds.stages} as stages
