@@ -40,6 +40,8 @@ lint: setup
 	$(BIN)/lint-imports --no-cache  # the package boundaries (pyproject.toml [tool.importlinter])
 	# the dbt templater opens a warehouse: lint against a throwaway one, as the tests do
 	cd dbt_project && LEAD_FUNNEL_DATABASE=$$(mktemp -d)/lint.duckdb ../$(BIN)/sqlfluff lint models
+	# the GX invariants: plain SQL with placeholders (data_quality/rules/.sqlfluff)
+	cd data_quality/rules && ../../$(BIN)/sqlfluff lint .
 
 ui: setup
 	$(BIN)/lead-funnel ui --database $(DATABASE)

@@ -119,7 +119,7 @@ def _run_queries(
 ) -> tuple[dict[str, InvariantResult], list[_Evaluated]]:
     """Run every invariant's query; those that cannot run are skipped (something missing) or
     errors (the query failed). Keeps only the applicable rows (``holds`` not null)."""
-    base_context = QueryContext(relations={}, as_of=as_of)
+    base_context = QueryContext(relations={}, settings={}, as_of=as_of)
     results: dict[str, InvariantResult] = {}
     evaluated: list[_Evaluated] = []
     for invariant in invariants:
@@ -130,7 +130,12 @@ def _run_queries(
             continue
         try:
             frame = run_query(con, invariant, invariant.query(prepared))
-        except (duckdb.Error, ValueError) as error:
+        except duckdb.Error as error:
+            missing = catalog.missing_column(invariant, error)
+            status = Status.ERROR if missing is None else Status.SKIPPED
+            results[invariant.name] = _not_evaluated(invariant, status, missing or str(error))
+            continue
+        except ValueError as error:
             results[invariant.name] = _not_evaluated(invariant, Status.ERROR, str(error))
             continue
         applicable = frame.filter(pc.is_valid(frame[HOLDS_COLUMN]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,11 +15,14 @@ from data_quality.invariant import (
     SETTINGS_SCHEMA_ROLE,
     Invariant,
     QueryContext,
+    Reads,
     SchemaRole,
     Setting,
 )
 
 FAILED_TABLE_PREFIX = "failed_"
+# DuckDB's binder names a column the query reads that the relation lacks
+_MISSING_COLUMN = re.compile(r'Referenced column "([^"]+)" not found', re.I)
 
 
 def quote(identifier: str) -> str:
@@ -78,18 +82,14 @@ class Catalog:
         return self._settings[setting]
 
     def prepare(self, invariant: Invariant, context: QueryContext) -> QueryContext | str:
-        """The invariant's query context, or the reason it must be skipped (a relation, a
-        column or a setting it needs is missing)."""
-        relations: dict[str, str] = {}
+        """The invariant's query context, or the reason it must be skipped (a relation or a
+        setting it needs is missing)."""
+        relations: dict[Reads, str] = {}
         for reads in invariant.reads:
             schema = self.schemas[reads.schema_role]
-            found = self.columns(schema, reads.relation)
-            if found is None:
+            if self.columns(schema, reads.relation) is None:
                 return f"relation {schema}.{reads.relation} does not exist"
-            missing = [column for column in reads.columns if column.lower() not in found]
-            if missing:
-                return f"{schema}.{reads.relation} lacks column(s) {', '.join(missing)}"
-            relations[reads.relation] = qualified(schema, reads.relation)
+            relations[reads] = qualified(schema, reads.relation)
         settings: dict[Setting, float] = {}
         for setting in invariant.settings:
             value = self.setting(setting)
@@ -101,14 +101,36 @@ class Catalog:
             settings[setting] = value
         return QueryContext(relations=relations, settings=settings, as_of=context.as_of)
 
+    def missing_column(self, invariant: Invariant, error: duckdb.Error) -> str | None:
+        """The skip reason when ``error`` is a column the query reads that a relation it reads
+        lacks (``<schema>.<relation> lacks column(s) <column>``), else None."""
+        found = _MISSING_COLUMN.search(str(error))
+        if not isinstance(error, duckdb.BinderException) or found is None:
+            return None
+        column = found.group(1).split(".")[-1].lower()
+        for reads in invariant.reads:
+            schema = self.schemas[reads.schema_role]
+            columns = self.columns(schema, reads.relation) or ()
+            if column not in columns:
+                return f"{schema}.{reads.relation} lacks column(s) {column}"
+        return None
+
 
 def run_query(con: duckdb.DuckDBPyConnection, invariant: Invariant, sql: str) -> pa.Table:
-    """The invariant's frame: its output columns and ``holds`` (boolean), as Arrow."""
+    """The invariant's frame: its key columns, its evidence columns (every other output column,
+    in the query's order) and ``holds`` (boolean), as Arrow."""
     table = con.sql(sql).to_arrow_table()
-    expected = [*invariant.output_columns, HOLDS_COLUMN]
-    missing = [name for name in expected if name not in table.column_names]
+    missing = [
+        name for name in (*invariant.key_columns, HOLDS_COLUMN) if name not in table.column_names
+    ]
     if missing:
         raise ValueError(f"query of {invariant.name} lacks column(s) {', '.join(missing)}")
+    evidence = [
+        name
+        for name in table.column_names
+        if name not in invariant.key_columns and name != HOLDS_COLUMN
+    ]
+    expected = [*invariant.key_columns, *evidence, HOLDS_COLUMN]
     table = table.select(expected)
     if table.schema.field(HOLDS_COLUMN).type != pa.bool_():
         table = table.set_column(

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
 
 AS_OF = datetime(2025, 5, 1, 2, 0, 0)
+STAGES_SEED = Path(__file__).resolve().parents[2] / "seeds" / "stages.csv"
 
 # intermediate.int_settings as dbt builds it from the settings seeds (the columns the rules read)
 SETTINGS = {
@@ -184,7 +186,8 @@ FUNNEL_COLUMNS = """
     sals bigint, rejected bigint, recycled bigint, disqualified bigint, sqls bigint,
     opportunities bigint, won bigint, lost bigint, pipeline_amount double, won_amount double,
     spend double, mql_to_sal_rate double, sal_to_sql_rate double,
-    sql_to_opportunity_rate double, opportunity_to_won_rate double, cost_per_mql double,
+    sql_to_opportunity_rate double, opportunity_to_won_rate double, mql_to_sql_rate double,
+    cost_per_mql double,
     cost_per_sal double, cost_per_sql double, cost_per_opportunity double,
     median_hours_mql_to_decision double, median_days_mql_to_sql double
 """
@@ -210,6 +213,7 @@ FUNNEL = [
         "sal_to_sql_rate": 0.75,
         "sql_to_opportunity_rate": 2 / 3,
         "opportunity_to_won_rate": 0.5,
+        "mql_to_sql_rate": 0.5,
         "cost_per_mql": 200.0,
         "cost_per_sal": 300.0,
         "cost_per_sql": 400.0,
@@ -406,6 +410,11 @@ def build_clean_marts(con: duckdb.DuckDBPyConnection) -> None:
         "seeds.rejection_reasons",
         "reason_label varchar, reason_code varchar, category varchar, marketing_fix varchar",
         REJECTION_REASONS,
+    )
+    # the stage vocabulary is the project's own seed, loaded as dbt seeds it
+    con.execute(
+        "create or replace table seeds.stages as select * from read_csv(?, header = true)",
+        [str(STAGES_SEED)],
     )
     create_table(con, "marts.fct_lead_cycles", CYCLE_COLUMNS, CYCLES)
     create_table(con, "marts.fct_funnel_by_source", FUNNEL_COLUMNS, FUNNEL)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from data_quality import INVARIANTS_BY_NAME
 from lead_funnel.dbt_cli import run_dbt
 from lead_funnel.paths import DBT_PROJECT_DIR, REPO_ROOT
 
@@ -49,6 +51,27 @@ def test_sqlfluff_passes_on_every_model(tmp_path: Path) -> None:
         timeout=900,
     )
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-2000:]
+
+
+def test_sqlfluff_passes_on_every_invariant() -> None:
+    """The GX invariants' SQL files, placeholders and all (data_quality/rules/.sqlfluff)."""
+    sqlfluff = Path(sys.executable).with_name("sqlfluff")
+    completed = subprocess.run(
+        [str(sqlfluff), "lint", ".", "--format", "json"],
+        cwd=REPO_ROOT / "data_quality" / "rules",
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-2000:]
+    linted = {
+        Path(item["filepath"]).name: item["violations"] for item in json.loads(completed.stdout)
+    }
+    # every rule and the fragment were parsed (placeholders survive linting) and are clean
+    assert {f"{name}.sql" for name in INVARIANTS_BY_NAME} | {"stage_times_in_order.sql"} == set(
+        linted
+    )
+    assert not any(linted.values())
 
 
 @pytest.mark.parametrize("command", [["check"], ["format", "--check"]])

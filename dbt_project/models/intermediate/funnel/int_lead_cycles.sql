@@ -3,14 +3,17 @@
 
     * mql_at: the opener; entry_lane fast_lane (hand raise), score (MQL status set
       by the integration user) or manual (by a person).
-    * The sales decision is the first event after mql_at at sal, rejected, recycled
-      or disqualified. A cycle that reaches sql, opportunity, won or lost before any
-      decision was accepted without a record: sal_at is inferred at that event
-      (is_sal_inferred). Likewise sql_at is inferred at the first opportunity, won
-      or lost event when no SQL was recorded (is_sql_inferred). So counts stay
-      monotone and every skip stays visible.
+    * The sales decision is the first event after mql_at at a stage that implies
+      one (seed stages, sales_decision: sal, rejected, recycled, disqualified). A
+      cycle that reaches a stage whose acceptance is inferred (is_inferred_decision:
+      sql, opportunity, won, lost) before any decision was accepted without a
+      record: sal_at is inferred at that event (is_sal_inferred). Likewise sql_at is
+      inferred at the first event at a stage that reaches_opportunity when no SQL
+      was recorded (is_sql_inferred). So counts stay monotone and every skip stays
+      visible.
     * outcome: the closer's stage, or open. rejection_reason: the value of
-      Rejection_Reason__c when the cycle closed as rejected or disqualified (its
+      Rejection_Reason__c when the cycle closed at a stage that carries a
+      rejection reason (seed stages: rejected, disqualified; its
       last change up to an hour after the close and before the next cycle opened;
       without any history, the lead's current value for its last such cycle),
       mapped to the seed's code (`unmapped` when the seed lacks the label).
@@ -21,11 +24,24 @@
 -#}
 with
 
+stages as (
+
+    select * from {{ ref('stages') }}
+
+),
+
 cycle_events as (
 
-    select *
-    from {{ ref('int_lead_cycle_events') }}
-    where is_in_cycle and cycle_number > 0
+    select
+        events.*,
+        stages.sales_decision as stage_sales_decision,
+        stages.is_inferred_decision as is_stage_decision_inferred,
+        stages.reaches_opportunity as is_opportunity_stage,
+        stages.carries_rejection_reason as stage_carries_rejection_reason
+    from {{ ref('int_lead_cycle_events') }} as events
+    left join stages
+        on events.stage = stages.stage
+    where events.is_in_cycle and events.cycle_number > 0
 
 ),
 
@@ -80,20 +96,22 @@ aggregated as (
         min(event_at) filter (where is_cycle_start) as mql_at,
         arg_min(event_kind, event_sequence) filter (where is_cycle_start) as opener_kind,
         bool_or(is_integration_change) filter (where is_cycle_start) as opened_by_integration,
-        arg_min(stage, event_sequence) filter (
-            where not is_cycle_start
-            and stage in ('sal', 'rejected', 'recycled', 'disqualified', 'sql', 'opportunity', 'won', 'lost')
-        ) as first_decision_stage,
+        arg_min(stage_sales_decision, event_sequence) filter (
+            where not is_cycle_start and stage_sales_decision is not null
+        ) as first_decision,
+        arg_min(is_stage_decision_inferred, event_sequence) filter (
+            where not is_cycle_start and stage_sales_decision is not null
+        ) as is_first_decision_inferred,
         arg_min(event_at, event_sequence) filter (
-            where not is_cycle_start
-            and stage in ('sal', 'rejected', 'recycled', 'disqualified', 'sql', 'opportunity', 'won', 'lost')
+            where not is_cycle_start and stage_sales_decision is not null
         ) as first_decision_at,
         arg_min(event_at, event_sequence) filter (where stage = 'sql') as recorded_sql_at,
-        arg_min(event_at, event_sequence) filter (where stage in ('opportunity', 'won', 'lost'))
-            as first_opportunity_stage_at,
-        bool_or(stage in ('opportunity', 'won', 'lost')) as reached_opportunity,
+        arg_min(event_at, event_sequence) filter (where is_opportunity_stage) as first_opportunity_stage_at,
+        bool_or(coalesce(is_opportunity_stage, false)) as reached_opportunity,
         max(event_at) filter (where is_cycle_close) as closed_at,
         max(stage) filter (where is_cycle_close) as closing_stage,
+        bool_or(stage_carries_rejection_reason) filter (where is_cycle_close) as closes_with_rejection_reason,
+        bool_or(is_opportunity_stage) filter (where is_cycle_close) as closes_at_opportunity,
         bool_or(is_out_of_order_source) as has_out_of_order_event
     from cycle_events
     group by lead_id, cycle_number
@@ -106,7 +124,7 @@ with_next_cycle as (
         *,
         lead(mql_at) over (partition by lead_id order by cycle_number) as next_mql_at,
         max(cycle_number) over (partition by lead_id) as latest_cycle_number,
-        max(case when closing_stage in ('rejected', 'disqualified') then cycle_number end)
+        max(case when closes_with_rejection_reason then cycle_number end)
             over (partition by lead_id) as latest_rejected_cycle_number,
         max(case when recorded_sql_at is not null or first_opportunity_stage_at is not null then cycle_number end)
             over (partition by lead_id) as latest_sql_cycle_number
@@ -118,16 +136,12 @@ decided as (
 
     select
         *,
-        case
-            when first_decision_stage = 'sal' then 'accepted'
-            when first_decision_stage in ('rejected', 'recycled', 'disqualified') then first_decision_stage
-            when first_decision_stage in ('sql', 'opportunity', 'won', 'lost') then 'accepted'
-        end as sales_decision,
-        coalesce(first_decision_stage in ('sql', 'opportunity', 'won', 'lost'), false) as is_sal_inferred,
+        first_decision as sales_decision,
+        coalesce(is_first_decision_inferred, false) as is_sal_inferred,
         coalesce(recorded_sql_at, first_opportunity_stage_at) as sql_at,
         recorded_sql_at is null and first_opportunity_stage_at is not null as is_sql_inferred,
         case
-            when closing_stage in ('rejected', 'disqualified')
+            when closes_with_rejection_reason
                 then least(closed_at + interval 1 hour, coalesce(next_mql_at, closed_at + interval 1 hour))
         end as reason_lookup_at
     from with_next_cycle
@@ -157,7 +171,7 @@ labelled as (
     select
         with_reason.*,
         case
-            when with_reason.closing_stage not in ('rejected', 'disqualified') then null
+            when not with_reason.closes_with_rejection_reason then null
             when leads_with_reason_history.lead_id is not null then with_reason.reason_label_from_history
             when with_reason.cycle_number = with_reason.latest_rejected_cycle_number
                 then leads.current_rejection_reason
@@ -192,7 +206,7 @@ final as (
         labelled.is_sal_inferred,
         case when labelled.closing_stage = 'rejected' then labelled.closed_at end as rejected_at,
         case
-            when labelled.closing_stage not in ('rejected', 'disqualified') then null
+            when not labelled.closes_with_rejection_reason then null
             when labelled.rejection_reason_label is null then null
             else coalesce(reason_codes.reason_code, 'unmapped')
         end as rejection_reason,
@@ -230,7 +244,7 @@ final as (
         )
         or coalesce(labelled.reached_opportunity and opportunities.is_closed_before_created, false)
         or coalesce(
-            labelled.closing_stage in ('won', 'lost')
+            labelled.closes_at_opportunity
             and labelled.closed_at < opportunities.created_at,
             false
         ) as has_out_of_order_source

@@ -7,9 +7,10 @@
                       status change records it (stage opportunity)
       opportunity_close  the converted opportunity closing (stage won or lost)
 
-    event_role: `opener` (stage mql), `closer` (rejected, recycled, disqualified,
-    won, lost) or `neutral`. Events are ordered by time as the source recorded
-    them, the initial status first, same-instant events by funnel order; a hand
+    event_role: the stage's cycle_role in seed stages (opener, closer, neutral;
+    neutral for a stage the seed lacks). Events are ordered by time as the source
+    recorded them, the initial status first, same-instant events by the stage's
+    funnel_order (seed stages); a hand
     raise and an MQL status change at the same instant put the hand raise first (the
     form fill is what made the MAP set the status), so the cycle is fast_lane.
 
@@ -49,6 +50,12 @@ opportunities as (
 
 ),
 
+stages as (
+
+    select * from {{ ref('stages') }}
+
+),
+
 status_digests as (
 
     select
@@ -81,6 +88,7 @@ lead_digests as (
             'opportunities.created_at',
             'opportunities.won_at',
             'opportunities.lost_at',
+            "(select " ~ set_digest(['stage', 'cycle_role', 'funnel_order']) ~ " from stages)",
             code_digest(),
         ]) }} as lead_digest
     from status_digests
@@ -221,22 +229,20 @@ all_events as (
 sequenced as (
 
     select
-        *,
-        case
-            when stage = 'mql' then 'opener'
-            when stage in ('rejected', 'recycled', 'disqualified', 'won', 'lost') then 'closer'
-            else 'neutral'
-        end as event_role,
+        all_events.*,
+        coalesce(stages.cycle_role, 'neutral') as event_role,
         row_number() over (
-            partition by lead_id
+            partition by all_events.lead_id
             order by
-                event_kind <> 'initial_status',
-                event_at,
-                {{ stage_order('stage') }},
-                event_kind <> 'hand_raise',
-                event_id
+                all_events.event_kind <> 'initial_status',
+                all_events.event_at,
+                stages.funnel_order,
+                all_events.event_kind <> 'hand_raise',
+                all_events.event_id
         ) as event_sequence
     from all_events
+    left join stages
+        on all_events.stage = stages.stage
 
 ),
 

@@ -26,6 +26,14 @@ all_cycles as (
 
 ),
 
+stages as (
+
+    -- funnel_order breaks ties between same-instant events (it reaches the digest
+    -- through int_lead_handoff_events' lead_digest)
+    select * from {{ ref('stages') }}
+
+),
+
 cycle_digests as (
 
     select
@@ -120,12 +128,18 @@ all_stage_events as (
 ordered as (
 
     select
-        *,
+        all_stage_events.*,
         row_number() over (
-            partition by lead_id
-            order by not is_initial, event_at, {{ stage_order('stage') }}, event_id
+            partition by all_stage_events.lead_id
+            order by
+                not all_stage_events.is_initial,
+                all_stage_events.event_at,
+                stages.funnel_order,
+                all_stage_events.event_id
         ) as event_order
     from all_stage_events
+    left join stages
+        on all_stage_events.stage = stages.stage
 
 ),
 

@@ -27,25 +27,38 @@ channel_spend as (
 
 ),
 
+rejection_decisions as (
+
+    -- the decisions whose stage carries a rejection reason (seed stages)
+    select distinct sales_decision as rejection_decision
+    from {{ ref('stages') }}
+    where carries_rejection_reason
+
+),
+
 cohort_cycles as (
 
     select
-        {{ funnel_month('mql_at') }} as cohort_month,
-        channel,
-        lead_source,
-        entry_lane,
-        sales_decision,
-        outcome,
-        sql_at,
-        opportunity_id,
-        amount,
+        {{ funnel_month('cycles.mql_at') }} as cohort_month,
+        cycles.channel,
+        cycles.lead_source,
+        cycles.entry_lane,
+        cycles.sales_decision,
+        rejection_decisions.rejection_decision is not null as is_handoff_rejection,
+        cycles.outcome,
+        cycles.sql_at,
+        cycles.opportunity_id,
+        cycles.amount,
         case
-            when sales_decision_at is not null then {{ funnel_hours_between('mql_at', 'sales_decision_at') }}
+            when cycles.sales_decision_at is not null
+                then {{ funnel_hours_between('cycles.mql_at', 'cycles.sales_decision_at') }}
         end as hours_mql_to_decision,
         case
-            when sql_at is not null then {{ funnel_days_between('mql_at', 'sql_at') }}
+            when cycles.sql_at is not null then {{ funnel_days_between('cycles.mql_at', 'cycles.sql_at') }}
         end as days_mql_to_sql
     from cycles
+    left join rejection_decisions
+        on cycles.sales_decision = rejection_decisions.rejection_decision
 
 ),
 
@@ -67,7 +80,7 @@ cohorts as (
         count(*) filter (where outcome = 'lost') as lost,
         count(*) filter (where outcome = 'open') as open_cycles,
         count(sales_decision) as sales_decisions,
-        count(*) filter (where sales_decision in ('rejected', 'disqualified')) as handoff_rejections,
+        count(*) filter (where is_handoff_rejection) as handoff_rejections,
         round(coalesce(sum(amount) filter (where opportunity_id is not null), 0), 2) as pipeline_amount,
         round(coalesce(sum(amount) filter (where outcome = 'won'), 0), 2) as won_amount,
         median(hours_mql_to_decision) as median_hours_mql_to_decision,

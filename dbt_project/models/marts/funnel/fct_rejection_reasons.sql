@@ -35,15 +35,27 @@ reasons as (
 
 ),
 
+rejection_stages as (
+
+    -- the outcomes (closing stages) that carry a rejection reason (seed stages)
+    select stage as rejection_outcome
+    from {{ ref('stages') }}
+    where carries_rejection_reason
+
+),
+
 cohort_cycles as (
 
     select
-        {{ funnel_month('mql_at') }} as cohort_month,
-        channel,
-        outcome,
-        sales_decision,
-        coalesce(rejection_reason, 'unknown') as rejection_reason
+        {{ funnel_month('cycles.mql_at') }} as cohort_month,
+        cycles.channel,
+        cycles.outcome,
+        cycles.sales_decision,
+        rejection_stages.rejection_outcome is not null as is_rejection,
+        coalesce(cycles.rejection_reason, 'unknown') as rejection_reason
     from cycles
+    left join rejection_stages
+        on cycles.outcome = rejection_stages.rejection_outcome
 
 ),
 
@@ -53,7 +65,7 @@ channel_months as (
         cohort_month,
         channel,
         count(*) as mqls,
-        count(*) filter (where outcome in ('rejected', 'disqualified')) as channel_rejections
+        count(*) filter (where is_rejection) as channel_rejections
     from cohort_cycles
     group by cohort_month, channel
 
@@ -70,7 +82,7 @@ by_reason as (
         count(*) filter (where outcome = 'disqualified') as disqualified,
         count(*) filter (where sales_decision = 'accepted') as rejected_after_acceptance
     from cohort_cycles
-    where outcome in ('rejected', 'disqualified')
+    where is_rejection
     group by cohort_month, channel, rejection_reason
 
 ),
