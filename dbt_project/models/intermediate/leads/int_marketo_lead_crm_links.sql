@@ -12,20 +12,20 @@ marketo_leads as (
     select
         marketo_lead_id,
         sfdc_lead_id
-    from {{ ref('stg_marketo__lead') }}
+    from {{ ref('int_map__people') }}
     where sfdc_lead_id is not null
 
 ),
 
 salesforce_merges as (
 
-    select * from {{ ref('stg_salesforce__lead_merge_map') }}
+    select * from {{ ref('int_crm__lead_merges') }}
 
 ),
 
 crm_leads as (
 
-    select lead_id from {{ ref('stg_salesforce__lead') }}
+    select lead_id from {{ ref('int_crm__leads') }}
 
 ),
 
