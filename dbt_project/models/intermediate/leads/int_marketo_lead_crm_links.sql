@@ -1,7 +1,7 @@
 {#-
     Each Marketo person that names a Salesforce lead (raw_marketo.lead.sfdc_lead_id),
     with the live Salesforce lead it means: an sfdc_lead_id of a merged-away
-    Salesforce lead is followed to the survivor (stg_salesforce__lead_merge_map), so
+    Salesforce lead is followed to the survivor (int_crm__lead_merges), so
     hand raises and scoring activity of that person are not lost with the merge.
     Persons whose lead is deleted (or never existed) are left out.
 -#}
