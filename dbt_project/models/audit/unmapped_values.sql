@@ -56,7 +56,7 @@ program_channels as (
         coalesce(programs.program_channel, '(empty)') as picklist_value,
         count(*) as rows_affected,
         cast(null as bigint) as leads_affected
-    from {{ ref('stg_marketo__program') }} as programs
+    from {{ ref('int_map__programs') }} as programs
     left join {{ ref('int_channel_mappings') }} as channels
         on channels.kind = 'program_channel'
             and {{ picklist_key('programs.program_channel') }} = channels.value_key

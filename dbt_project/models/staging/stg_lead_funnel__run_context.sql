@@ -5,8 +5,6 @@
     is now. Read from the environment in this one model only, so a changing as-of
     never invalidates dbt's partial parsing of the rest of the project.
 -#}
-{{ config(materialized='table') }}
-
 {%- set as_of = env_var('LEAD_FUNNEL_AS_OF', '') | trim %}
 {%- if as_of %}
     {%- set as_of_expression = "cast('" ~ as_of ~ "' as timestamp)" %}

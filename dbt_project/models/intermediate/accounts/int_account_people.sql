@@ -23,7 +23,7 @@ contacts as (
         email_domain,
         title,
         department
-    from {{ ref('stg_salesforce__contact') }}
+    from {{ ref('int_crm__contacts') }}
 
 ),
 
@@ -35,7 +35,7 @@ leads as (
         converted_contact_id,
         email_domain,
         title
-    from {{ ref('stg_salesforce__lead') }}
+    from {{ ref('int_crm__leads') }}
 
 ),
 

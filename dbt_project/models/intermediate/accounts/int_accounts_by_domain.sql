@@ -14,7 +14,7 @@ accounts as (
         account_id,
         website_domain,
         created_at
-    from {{ ref('stg_salesforce__account') }}
+    from {{ ref('int_crm__accounts') }}
     where website_domain is not null
 
 ),

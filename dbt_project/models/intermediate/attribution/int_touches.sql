@@ -32,13 +32,13 @@ leads as (
 
 lead_merges as (
 
-    select * from {{ ref('stg_salesforce__lead_merge_map') }}
+    select * from {{ ref('int_crm__lead_merges') }}
 
 ),
 
 campaign_members as (
 
-    select * from {{ ref('stg_salesforce__campaign_member') }}
+    select * from {{ ref('int_crm__campaign_members') }}
     where has_responded and first_responded_date is not null
 
 ),
@@ -48,7 +48,7 @@ campaigns as (
     select
         campaign_id,
         campaign_type_key
-    from {{ ref('stg_salesforce__campaign') }}
+    from {{ ref('int_crm__campaigns') }}
 
 ),
 
@@ -78,7 +78,7 @@ programs as (
         program_id,
         sfdc_campaign_id,
         {{ picklist_key('program_channel') }} as program_channel_key
-    from {{ ref('stg_marketo__program') }}
+    from {{ ref('int_map__programs') }}
 
 ),
 
@@ -88,7 +88,7 @@ memberships as (
         marketo_lead_id,
         program_id,
         membership_at
-    from {{ ref('stg_marketo__program_membership') }}
+    from {{ ref('int_map__program_memberships') }}
     where reached_success
 
 ),
@@ -99,7 +99,7 @@ success_changes as (
         marketo_lead_id,
         primary_attribute_value_id as program_id,
         min(activity_at) as succeeded_at
-    from {{ ref('stg_marketo__activity_change_status_in_progression') }}
+    from {{ ref('int_events__program_status_changes') }}
     where is_success
     group by marketo_lead_id, primary_attribute_value_id
 

@@ -9,7 +9,7 @@ with
 
 form_fills as (
 
-    select * from {{ ref('stg_marketo__activity_fill_out_form') }}
+    select * from {{ ref('int_events__form_fills') }}
 
 ),
 

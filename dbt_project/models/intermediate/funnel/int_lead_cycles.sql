@@ -73,9 +73,8 @@ reason_changes as (
     select
         history.lead_id,
         history.changed_at,
-        history.new_value as rejection_reason_label
-    from {{ ref('stg_salesforce__lead_history') }} as history
-    where history.field_key = 'rejection_reason__c'
+        history.rejection_reason as rejection_reason_label
+    from {{ ref('int_events__rejection_reason_changes') }} as history
 
 ),
 

@@ -40,7 +40,7 @@ all_leads as (
         lead_id,
         converted_opportunity_id,
         converted_date
-    from {{ ref('stg_salesforce__lead') }}
+    from {{ ref('int_crm__leads') }}
 
 ),
 

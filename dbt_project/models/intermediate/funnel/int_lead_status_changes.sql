@@ -28,24 +28,23 @@ all_leads as (
         lead_id,
         created_at,
         status
-    from {{ ref('stg_salesforce__lead') }}
+    from {{ ref('int_crm__leads') }}
 
 ),
 
 all_status_history as (
 
     select
-        history.lead_history_id,
+        history.status_change_id as lead_history_id,
         history.lead_id,
         history.changed_at,
         history.changed_by_user_id,
-        history.old_value,
-        history.new_value,
+        history.old_status as old_value,
+        history.new_status as new_value,
         leads.created_at as lead_created_at
-    from {{ ref('stg_salesforce__lead_history') }} as history
+    from {{ ref('int_events__status_changes') }} as history
     inner join all_leads as leads
         on history.lead_id = leads.lead_id
-    where history.field_key = 'status'
 
 ),
 
@@ -61,10 +60,8 @@ status_map as (
 integration_users as (
 
     select users.user_id
-    from {{ ref('stg_salesforce__user') }} as users
-    inner join {{ ref('stg_salesforce__user_role') }} as roles
-        on users.user_role_id = roles.user_role_id
-    where roles.role_key in (
+    from {{ ref('int_crm__users') }} as users
+    where users.role_key in (
             select {{ picklist_key('role_name') }} from {{ ref('integration_user_roles') }}
         )
 

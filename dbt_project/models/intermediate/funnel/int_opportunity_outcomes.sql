@@ -8,7 +8,7 @@ with
 
 opportunities as (
 
-    select * from {{ ref('stg_salesforce__opportunity') }}
+    select * from {{ ref('int_crm__opportunities') }}
 
 ),
 
@@ -17,8 +17,7 @@ last_stage_changes as (
     select
         opportunity_id,
         max(changed_at) as last_stage_change_at
-    from {{ ref('stg_salesforce__opportunity_field_history') }}
-    where field_key = 'stagename'
+    from {{ ref('int_events__opportunity_stage_changes') }}
     group by opportunity_id
 
 ),

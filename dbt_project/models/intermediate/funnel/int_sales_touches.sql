@@ -1,18 +1,18 @@
 {#-
-    The canonical sales touch (source-neutral): a completed sales task on a lead, at
-    the time it was completed. The SLA clock (first touch, follow-up attempts) and
-    speed to lead read these, never the CRM's task table. A second CRM adds its
-    staging and a union here.
+    The sales touch: a completed sales task on a lead, at the time it was completed.
+    The SLA clock (first touch, follow-up attempts) and speed to lead read these. It
+    reads the canonical tasks (int_events__sales_tasks), where a second CRM adds its
+    union all branch.
 -#}
 with
 
-crm_tasks as (
+completed_tasks as (
 
     select
         task_id,
         who_id as lead_id,
         completed_at
-    from {{ ref('stg_salesforce__task') }}
+    from {{ ref('int_events__sales_tasks') }}
     where is_completed
 
 ),
@@ -23,7 +23,7 @@ final as (
         task_id,
         lead_id,
         completed_at
-    from crm_tasks
+    from completed_tasks
 
 )
 

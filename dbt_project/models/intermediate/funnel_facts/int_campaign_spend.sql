@@ -15,7 +15,7 @@ with
 
 campaigns as (
 
-    select * from {{ ref('stg_salesforce__campaign') }}
+    select * from {{ ref('int_crm__campaigns') }}
 
 ),
 

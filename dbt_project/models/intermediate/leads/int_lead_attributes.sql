@@ -8,7 +8,7 @@ with
 
 leads as (
 
-    select * from {{ ref('stg_salesforce__lead') }}
+    select * from {{ ref('int_crm__leads') }}
 
 ),
 

@@ -1,7 +1,7 @@
 {#-
     Each Marketo person that names a Salesforce lead (raw_marketo.lead.sfdc_lead_id),
     with the live Salesforce lead it means: an sfdc_lead_id of a merged-away
-    Salesforce lead is followed to the survivor (stg_salesforce__lead_merge_map), so
+    Salesforce lead is followed to the survivor (int_crm__lead_merges), so
     hand raises and scoring activity of that person are not lost with the merge.
     Persons whose lead is deleted (or never existed) are left out.
 -#}
@@ -12,20 +12,20 @@ marketo_leads as (
     select
         marketo_lead_id,
         sfdc_lead_id
-    from {{ ref('stg_marketo__lead') }}
+    from {{ ref('int_map__people') }}
     where sfdc_lead_id is not null
 
 ),
 
 salesforce_merges as (
 
-    select * from {{ ref('stg_salesforce__lead_merge_map') }}
+    select * from {{ ref('int_crm__lead_merges') }}
 
 ),
 
 crm_leads as (
 
-    select lead_id from {{ ref('stg_salesforce__lead') }}
+    select lead_id from {{ ref('int_crm__leads') }}
 
 ),
 

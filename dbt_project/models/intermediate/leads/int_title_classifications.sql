@@ -11,11 +11,11 @@ titles as (
 
     select distinct title
     from (
-        select title from {{ ref('stg_salesforce__lead') }}
+        select title from {{ ref('int_crm__leads') }}
         union all
-        select title from {{ ref('stg_salesforce__contact') }}
+        select title from {{ ref('int_crm__contacts') }}
         union all
-        select title from {{ ref('stg_marketo__lead') }}
+        select title from {{ ref('int_map__people') }}
     ) as all_titles
     where title is not null
 

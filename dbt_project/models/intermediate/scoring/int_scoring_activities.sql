@@ -114,7 +114,7 @@ visits as (
         visits.activity_at,
         visits.webpage_url,
         visits.synced_at
-    from {{ ref('stg_marketo__activity_visit_webpage') }} as visits
+    from {{ ref('int_events__web_visits') }} as visits
     {%- if incremental_batch %}
     where {{ in_batch | replace('{alias}', 'visits') }}
     {%- endif %}
@@ -175,7 +175,7 @@ forms as (
         forms.activity_at,
         forms.primary_attribute_value as form_name,
         forms.synced_at
-    from {{ ref('stg_marketo__activity_fill_out_form') }} as forms
+    from {{ ref('int_events__form_fills') }} as forms
     {%- if incremental_batch %}
     where {{ in_batch | replace('{alias}', 'forms') }}
     {%- endif %}
@@ -260,7 +260,7 @@ all_clicks as (
             cast(clicks.primary_attribute_value_id as varchar)
         ) as email_key,
         clicks.synced_at
-    from {{ ref('stg_marketo__activity_click_email') }} as clicks
+    from {{ ref('int_events__email_clicks') }} as clicks
 
 ),
 
@@ -298,7 +298,7 @@ all_opens as (
             cast(opens.primary_attribute_value_id as varchar)
         ) as email_key,
         opens.synced_at
-    from {{ ref('stg_marketo__activity_open_email') }} as opens
+    from {{ ref('int_events__email_opens') }} as opens
 
 ),
 

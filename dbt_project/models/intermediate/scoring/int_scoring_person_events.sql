@@ -4,7 +4,7 @@
     progression (int_scoring_program_activities) and per pricing-repeat bonus.
 
     * The person: activities of merged-away Marketo leads count for the survivor
-      (stg_marketo__lead_merge_map); the survivor links to a live CRM lead through
+      (int_map__person_merges); the survivor links to a live CRM lead through
       sfdc_lead_id (int_marketo_lead_crm_links, which follows Salesforce merges)
       and to a live contact through sfdc_contact_id, else through the converted
       contact of its lead. People linked to neither are not scored.
@@ -62,7 +62,7 @@ merge_map as (
     select
         losing_marketo_lead_id,
         winning_marketo_lead_id
-    from {{ ref('stg_marketo__lead_merge_map') }}
+    from {{ ref('int_map__person_merges') }}
 
 ),
 
@@ -71,7 +71,7 @@ marketo_leads as (
     select
         marketo_lead_id,
         sfdc_contact_id
-    from {{ ref('stg_marketo__lead') }}
+    from {{ ref('int_map__people') }}
 
 ),
 
@@ -89,14 +89,14 @@ crm_leads as (
     select
         lead_id,
         converted_contact_id
-    from {{ ref('stg_salesforce__lead') }}
+    from {{ ref('int_crm__leads') }}
 
 ),
 
 contacts as (
 
     select contact_id
-    from {{ ref('stg_salesforce__contact') }}
+    from {{ ref('int_crm__contacts') }}
 
 ),
 

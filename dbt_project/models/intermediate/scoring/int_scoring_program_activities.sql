@@ -26,7 +26,7 @@ progressions as (
         primary_attribute_value_id as program_id,
         new_status_key as status_key,
         activity_at
-    from {{ ref('stg_marketo__activity_change_status_in_progression') }}
+    from {{ ref('int_events__program_status_changes') }}
 
 ),
 
@@ -38,7 +38,7 @@ memberships as (
         progression_status_key as status_key,
         membership_at,
         attended_minutes
-    from {{ ref('stg_marketo__program_membership') }}
+    from {{ ref('int_map__program_memberships') }}
 
 ),
 
@@ -47,7 +47,7 @@ programs as (
     select
         program_id,
         lower(program_channel) as channel_key
-    from {{ ref('stg_marketo__program') }}
+    from {{ ref('int_map__programs') }}
 
 ),
 

@@ -38,7 +38,7 @@ owners as (
     select
         user_id,
         time_zone
-    from {{ ref('stg_salesforce__user') }}
+    from {{ ref('int_crm__users') }}
 
 ),
 

@@ -23,7 +23,7 @@ accounts as (
         account_id,
         account_name,
         website_domain
-    from {{ ref('stg_salesforce__account') }}
+    from {{ ref('int_crm__accounts') }}
 
 ),
 

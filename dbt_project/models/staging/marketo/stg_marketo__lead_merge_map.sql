@@ -4,8 +4,6 @@
     later lose a merge itself, so chains are followed to the end. When an id lost
     more than one merge, the latest merge counts.
 -#}
-{{ config(materialized='table') }}
-
 with recursive
 
 merge_activities as (

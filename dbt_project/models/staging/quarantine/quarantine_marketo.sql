@@ -2,6 +2,5 @@
     Raw marketo rows that cannot be used. Fix them at the source: the next sync
     replaces them and they leave quarantine by themselves.
 -#}
-{{ config(schema='quarantine', materialized='table') }}
 
 {{ quarantine_rows('marketo') }}

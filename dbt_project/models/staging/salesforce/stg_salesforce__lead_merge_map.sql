@@ -5,8 +5,6 @@
     a merged-away lead (a Marketo person's sfdc_lead_id, say) is re-attributed
     through this map.
 -#}
-{{ config(materialized='table') }}
-
 with recursive
 
 merged_leads as (

@@ -3,8 +3,6 @@
 -- A lead is deleted when the connector flags it or a delete_lead activity names it,
 -- and merged when a merge_leads activity lists it among the losing ids. A table, not
 -- incremental: such an activity changes a row that was not synced again.
-{{ config(materialized='table') }}
-
 {%- set deleted_leads = ref('stg_marketo__activity_delete_lead') -%}
 {%- set merge_map = ref('stg_marketo__lead_merge_map') %}
 

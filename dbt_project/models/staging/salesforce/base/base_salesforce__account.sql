@@ -1,7 +1,5 @@
 -- Every raw row of salesforce.account, classified:
 -- see macros/staging/classify_raw_rows.sql.
-{{ config(materialized='table') }}
-
 {{
     classify_raw_rows(
         source_name='salesforce',
