@@ -15,7 +15,8 @@
     A run rebuilds the buckets whose current digest is not stored (and those holding a
     row `also_rebuild` names), with the strategy the engine has (`bucket_strategy`:
     DuckDB delete+insert on `_bucket`; Spark insert_overwrite of the `_bucket`
-    partitions), and a post-hook drops buckets no input row maps to any more. There is
+    partitions), and a post-hook drops buckets rebuilt into no rows or that no input
+    row maps to any more. There is
     no watermark: a missed night, a late row, an edited seed or model all show up as a
     changed digest, so the table equals a full refresh.
 
@@ -32,16 +33,17 @@
     variables the model reads (none of the incremental models reads one).
 -#}
 
-{% macro bucketed_incremental(key, live_keys=true) -%}
-    {#- live_keys: whether the post-hook may drop buckets no keyed ref() maps to any more
-        (false when the keyed input is not a ref, as in the staging bases). -#}
+{% macro bucketed_incremental(key, drop_stale=true) -%}
+    {#- drop_stale: whether the post-hook drops stale buckets (drop_stale_buckets); false
+        when the keyed input is not a ref (the staging bases: a raw table whose rows of a
+        whole bucket vanish is reported by audit.reconciliation_raw_rows). -#}
     {%- set settings = {
         'materialized': 'incremental',
         'on_schema_change': 'sync_all_columns',
     } -%}
     {%- do settings.update(bucket_strategy()) -%}
-    {%- if live_keys -%}
-        {%- do settings.update({'post_hook': "{{ drop_gone_buckets('" ~ key ~ "') }}"}) -%}
+    {%- if drop_stale -%}
+        {%- do settings.update({'post_hook': "{{ drop_stale_buckets('" ~ key ~ "') }}"}) -%}
     {%- endif -%}
     {{ config(**settings) }}
 {%- endmacro %}
@@ -170,17 +172,11 @@
 {%- endmacro %}
 
 
-{% macro bucket_digests(key, inputs=none, also_rebuild=none, salt='') -%}
-    {#- The CTEs __bucket_digests (every bucket of the keyed inputs, with its digest) and
-        __buckets_to_rebuild (those this run rebuilds: every one on a full build), with a
-        trailing comma. `inputs` replaces the refs with in-model relations already
-        hashed: [{'relation': 'cte', 'row_hash': 'column'}]; `also_rebuild` is a condition
-        on the stored rows whose buckets are rebuilt whatever their digest; `salt` is
-        more compile-time code (the raw table's shape a base's SQL was generated for). -#}
-    {%- if not execute or model.resource_type == 'unit_test' -%}
-        {{ return('') }}
-    {%- endif -%}
-    {%- set incremental = bucket_incremental_run() -%}
+{% macro bucket_digest_sql(key, inputs=none, salt='') -%}
+    {#- A select of every bucket of the keyed inputs with its digest (_bucket,
+        _bucket_digest). `inputs` replaces the refs with in-model relations already
+        hashed: [{'relation': 'cte', 'row_hash': 'column'}]; `salt` is more compile-time
+        code (the raw table's shape a base's SQL was generated for). -#}
     {%- set keyed = [] -%}
     {%- set global = [] -%}
     {%- if inputs is none -%}
@@ -204,35 +200,41 @@
     {%- endif -%}
     {%- set digest_parts = [] -%}
     {%- for _ in keyed -%}
-        {%- do digest_parts.append('coalesce(sum(case when _input = ' ~ loop.index ~ ' then _digest end), 0)') -%}
+        {%- do digest_parts.append('coalesce(sum(case when input_digests._input = ' ~ loop.index ~ ' then input_digests._digest end), 0)') -%}
     {%- endfor -%}
     {%- do digest_parts.extend(global) -%}
     {%- do digest_parts.append("'" ~ local_md5(code_digest() ~ salt) ~ "'") %}
-__input_digests as (
-    {%- for input_sql in keyed %}
-
     select
-        _bucket,
-        {{ loop.index }} as _input,
-        {{ sum_of_hashes('_row_hash') }} as _digest
-    from ({{ input_sql }}) as input_rows
-    group by _bucket
-    {%- if not loop.last %}
-
-    union all
-    {%- endif -%}
-    {%- endfor %}
-
-),
-
-__bucket_digests as (
-
-    select
-        _bucket,
+        input_digests._bucket,
         {{ hash_of(digest_parts) }} as _bucket_digest
-    from __input_digests
-    group by _bucket
+    from (
+    {%- for input_sql in keyed %}
+        select
+            input_rows._bucket,
+            {{ loop.index }} as _input,
+            {{ sum_of_hashes('input_rows._row_hash') }} as _digest
+        from ({{ input_sql }}) as input_rows
+        group by input_rows._bucket
+        {%- if not loop.last %}
+        union all
+        {%- endif -%}
+    {%- endfor %}
+    ) as input_digests
+    group by input_digests._bucket
+{%- endmacro %}
 
+
+{% macro bucket_digests(key, inputs=none, also_rebuild=none, salt='') -%}
+    {#- The CTEs __bucket_digests (every bucket of the keyed inputs, with its digest) and
+        __buckets_to_rebuild (those this run rebuilds: every one on a full build), with a
+        trailing comma. `inputs`, `salt`: see bucket_digest_sql; `also_rebuild` is a
+        condition on the stored rows whose buckets are rebuilt whatever their digest. -#}
+    {%- if not execute or model.resource_type == 'unit_test' -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set incremental = bucket_incremental_run() %}
+__bucket_digests as (
+{{ bucket_digest_sql(key, inputs, salt) }}
 ),
 
 __buckets_to_rebuild as (
@@ -284,28 +286,33 @@ inner join __buckets_to_rebuild as rebuilt
 {%- endmacro %}
 
 
-{% macro drop_gone_buckets(key) -%}
-    {#- Post-hook: a bucket that no keyed input maps to any more produced no rows, so
-        the build did not replace it: drop it. -#}
+{% macro drop_stale_buckets(key) -%}
+    {#- Post-hook: a bucket rebuilt into no rows (its lead deleted, say), or one no input
+        maps to any more, was not replaced by the build (delete+insert and
+        insert_overwrite replace the buckets that have new rows): drop every stored row
+        whose digest is not its bucket's current one. -#}
     {%- if not bucket_incremental_run() -%}{{ return('') }}{%- endif -%}
-    {%- set live = [] -%}
-    {%- for input in bucket_inputs(key) if input.keyed -%}
-        {%- do live.append('select ' ~ bucket_of(key) ~ ' as _bucket from ' ~ input.relation) -%}
-    {%- endfor -%}
-    {{ return(adapter.dispatch('drop_gone_buckets', 'lead_funnel')(live | join(' union all '))) }}
+    {{ return(adapter.dispatch('drop_stale_buckets', 'lead_funnel')(bucket_digest_sql(key))) }}
 {%- endmacro %}
 
-{% macro default__drop_gone_buckets(live_buckets_sql) -%}
-    delete from {{ this }}
-    where _bucket not in (select live._bucket from ({{ live_buckets_sql }}) as live)
+{% macro default__drop_stale_buckets(digest_sql) -%}
+    delete from {{ this }} as stored
+    where not exists (
+        select 1
+        from ({{ digest_sql }}) as current_digests
+        where current_digests._bucket = stored._bucket
+            and current_digests._bucket_digest = stored._bucket_digest
+    )
 {%- endmacro %}
 
-{#- Parquet tables cannot delete rows: drop the partitions instead. -#}
-{% macro spark__drop_gone_buckets(live_buckets_sql) -%}
-    {%- set gone = run_query(
-        'select distinct _bucket from ' ~ this ~ ' where _bucket not in (select live._bucket from ('
-        ~ live_buckets_sql ~ ') as live)') -%}
-    {%- for row in gone.rows -%}
+{#- Parquet tables cannot delete rows: drop the stale partitions (all of a stale
+    bucket's rows are stale: a rebuilt bucket's rows all carry the new digest). -#}
+{% macro spark__drop_stale_buckets(digest_sql) -%}
+    {%- set stale = run_query(
+        'select distinct stored._bucket from ' ~ this ~ ' as stored where not exists (select 1 from ('
+        ~ digest_sql ~ ') as current_digests where current_digests._bucket = stored._bucket'
+        ~ ' and current_digests._bucket_digest = stored._bucket_digest)') -%}
+    {%- for row in stale.rows -%}
         alter table {{ this }} drop if exists partition (_bucket = {{ row[0] }});
     {%- endfor -%}
 {%- endmacro %}

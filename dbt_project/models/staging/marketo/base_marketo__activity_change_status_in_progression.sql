@@ -1,6 +1,6 @@
 -- Every raw row of marketo.activity_change_status_in_progression, classified:
 -- see macros/staging/classify_raw_rows.sql.
-{{ bucketed_incremental('_dedupe_key', live_keys=false) }}
+{{ bucketed_incremental('_dedupe_key', drop_stale=false) }}
 
 {{
     classify_raw_rows(

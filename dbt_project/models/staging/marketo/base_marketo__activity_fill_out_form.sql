@@ -1,6 +1,6 @@
 -- Every raw row of marketo.activity_fill_out_form, classified:
 -- see macros/staging/classify_raw_rows.sql.
-{{ bucketed_incremental('_dedupe_key', live_keys=false) }}
+{{ bucketed_incremental('_dedupe_key', drop_stale=false) }}
 
 {{
     classify_raw_rows(
