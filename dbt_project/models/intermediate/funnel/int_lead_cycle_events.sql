@@ -74,6 +74,6 @@ numbered as (
         is_cycle_start or coalesce(state_before = 'opener', false) as is_in_cycle
     from flagged
 
-),
+)
 
 {{ select_with_bucket_digest('numbered', 'lead_id') }}

@@ -173,6 +173,6 @@ sequenced as (
         ) as event_sequence
     from all_events
 
-),
+)
 
 {{ select_with_bucket_digest('sequenced', 'lead_id') }}

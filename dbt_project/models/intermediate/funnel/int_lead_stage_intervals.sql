@@ -137,7 +137,6 @@ final as (
         is_inferred
     from numbered
 
-
 )
 
 {{ select_with_bucket_digest('final', 'lead_id') }}

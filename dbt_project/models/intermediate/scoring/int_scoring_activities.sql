@@ -263,6 +263,6 @@ all_activities as (
     union all
     select * from open_activities
 
-),
+)
 
 {{ select_with_bucket_digest('all_activities', 'original_marketo_lead_id') }}
