@@ -1,8 +1,8 @@
-"""The lead chain is incremental by lead (macros/funnel/lead_incremental.sql).
+"""The lead chain is incremental by lead bucket (macros/incremental/bucketed_incremental.sql).
 
 After the connector lands changes for a few leads, an incremental run must rebuild
-exactly those leads, drop the leads that are gone, keep every other lead's rows as
-stored, and leave the tables equal to a full refresh. A changed rule (here: a user
+exactly the buckets of those leads, drop the leads that are gone, keep every other
+lead's rows as stored, and leave the tables equal to a full refresh. A changed rule (here: a user
 moved into the integration role) must rebuild every lead.
 """
 
@@ -63,6 +63,12 @@ def _row_ids(database: Path, table: str) -> dict[str, list[int]]:
         )
 
 
+def _buckets(database: Path, table: str) -> dict[str, int]:
+    """Each lead's bucket, the unit an incremental run rebuilds."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        return dict(con.execute(f"select distinct lead_id, _bucket from {table}").fetchall())
+
+
 def _latest_lead_sync(
     con: duckdb.DuckDBPyConnection, lead_id: str, synced: datetime, **changes: object
 ) -> None:
@@ -117,6 +123,7 @@ def after_a_night(chain_warehouse: dict[str, object]) -> dict[str, object]:
     as_of: datetime = chain_warehouse["as_of"]  # type: ignore[assignment]
     synced = as_of + timedelta(hours=20)
     before = {table: _row_ids(database, table) for table in INCREMENTAL_CHAIN}
+    buckets = _buckets(database, INCREMENTAL_CHAIN[0])
     with duckdb.connect(str(database)) as con:
         con.execute(
             "insert into raw_salesforce.lead_history values "
@@ -136,7 +143,7 @@ def after_a_night(chain_warehouse: dict[str, object]) -> dict[str, object]:
     shutil.copy(database, full_copy)
     _build(database, next_as_of, chain_warehouse["target"])  # type: ignore[arg-type]
     _build(full_copy, next_as_of, chain_warehouse["root"] / "full-target", full_refresh=True)  # type: ignore[operator]
-    return {"before": before, "full_copy": full_copy, "as_of": next_as_of}
+    return {"before": before, "buckets": buckets, "full_copy": full_copy, "as_of": next_as_of}
 
 
 @pytest.mark.parametrize("table", CHAIN)
@@ -148,15 +155,19 @@ def test_an_incremental_run_equals_a_full_refresh(
 
 
 @pytest.mark.parametrize("table", INCREMENTAL_CHAIN)
-def test_only_the_changed_leads_are_rebuilt(
+def test_only_the_buckets_of_the_changed_leads_are_rebuilt(
     chain_warehouse: dict[str, object], after_a_night: dict[str, object], table: str
 ) -> None:
     before: dict[str, list[int]] = after_a_night["before"][table]  # type: ignore[index]
+    buckets: dict[str, int] = after_a_night["buckets"]  # type: ignore[assignment]
     after = _row_ids(chain_warehouse["database"], table)  # type: ignore[arg-type]
     assert chain_warehouse["gone"] in before
     assert chain_warehouse["gone"] not in after
+    touched = {buckets[chain_warehouse[lead]] for lead in ("changed", "late", "gone")}  # type: ignore[index]
     rebuilt = {lead for lead, row_ids in after.items() if before.get(lead) != row_ids}
-    assert rebuilt == {chain_warehouse["changed"], chain_warehouse["late"]}
+    assert rebuilt == {lead for lead in after if buckets[lead] in touched}
+    assert {chain_warehouse["changed"], chain_warehouse["late"]} <= rebuilt
+    assert len(rebuilt) < len(after) / 100  # 1,500 leads in 65,536 buckets: a handful
     assert len(after) == len(before) - 1
 
 

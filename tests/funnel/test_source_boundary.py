@@ -34,10 +34,6 @@ ALLOWED: Mapping[tuple[str, str], str] = {
         "source_schema_gaps",
         "source.*",
     ): "the audit of the raw tables' columns against the sources yml",
-    ("int_lead_status_changes", "stg_salesforce__lead"): (
-        "the live-leads argument of lead_chain_config (its delete_gone_leads post-hook), "
-        "left to the incremental rewrite of issue 14: repoint it to int_crm__leads"
-    ),
 }
 
 

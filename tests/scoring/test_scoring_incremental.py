@@ -1,6 +1,6 @@
-"""int_scoring_activities is incremental: after the connector lands more rows, an
-incremental run must equal a full refresh; and when the classification rules change
-(rules_fingerprint), every stored row is re-classified.
+"""int_scoring_activities is incremental by Marketo person bucket: after the connector
+lands more rows, an incremental run must equal a full refresh; and a bucket whose stored
+digest is not the current one (rules, inputs or code changed) is re-classified.
 
 The connector's later landing is simulated by holding back every Marketo activity row
 synced after a cut-off, building as of the cut-off, then landing the held rows (late
@@ -27,7 +27,10 @@ ACTIVITY_TABLES = (
     "activity_click_email",
     "activity_open_email",
 )
-COLUMNS = "activity_key, original_marketo_lead_id, activity_at, scored_at, activity_kind, rules_fingerprint"
+COLUMNS = (
+    "activity_key, original_marketo_lead_id, activity_at, scored_at, activity_kind, "
+    "_bucket, _bucket_digest"
+)
 
 
 def _rows(database: Path) -> set[tuple]:
@@ -102,11 +105,11 @@ def test_changed_rules_reclassify_every_row(
 ) -> None:
     database, target, as_of = appended_warehouse
     expected = _rows(database)
-    # as if the rows had been classified by other rules: a stale fingerprint and kind
+    # as if the rows had been classified by other rules: a stale digest and kind
     with duckdb.connect(str(database)) as con:
         con.execute(
             "update intermediate.int_scoring_activities "
-            "set rules_fingerprint = 'stale', activity_kind = 'stale_kind'"
+            "set _bucket_digest = 0, activity_kind = 'stale_kind'"
         )
     run_dbt(
         ["run", "--select", "int_scoring_activities"],

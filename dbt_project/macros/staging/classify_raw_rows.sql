@@ -16,14 +16,15 @@
     The key of a row without one is a digest of the whole row but its sync time, so a
     re-sync of a null-key row is a duplicate of it, not a new row.
 
-    Incremental (big, append-mostly tables): a run re-classifies every key with a raw
-    row that is not stored yet (or a stored row that is no longer in raw), compared by
-    `_row_hash`, a digest of the whole raw row; whatever its `_fivetran_synced`, a row
-    the last run did not see is found. Rows quarantined as future_timestamp last time
-    are re-read too (they may be due now). Everything a key has in raw is re-read, so the
-    result equals a full refresh. After a type change of a raw column the stored rows
-    are dropped first (`reclassify_on_raw_schema_drift`, a pre-hook of every staging
-    model), so the whole table is re-classified.
+    Incremental (big, append-mostly tables) by bucket of `_dedupe_key`
+    (macros/incremental/bucketed_incremental.sql): the digest of a bucket is the sum of
+    its raw rows' `_row_hash` (a digest of the whole raw row), the base's code and the
+    raw table's column names and types (`_raw_schema_digest`). A run re-classifies the
+    buckets with a raw row not classified yet or a classified row raw no longer has,
+    whatever its `_fivetran_synced`, plus the buckets holding a row quarantined as
+    future_timestamp last time (it may be due now); everything a key has in raw is
+    re-read, so the result equals a full refresh. After a type change of a raw column
+    every bucket's digest changes, so the whole table is re-classified.
 -#}
 {% macro classify_raw_rows(
         source_name,
@@ -49,9 +50,7 @@
         concat_ws('|', {{ key_parts | join(', ') }})
     {%- endif -%}
 {%- endset -%}
-{#- In a unit test `this` is not a relation: only an incremental model that exists can be incremental. -#}
-{%- set incremental = model.resource_type != 'unit_test' and model.config.materialized == 'incremental'
-    and is_incremental() and relation_has_column(this, '_row_hash') -%}
+{%- set bucketed = model.config.materialized == 'incremental' -%}
 
 with
 
@@ -100,36 +99,20 @@ hashed as (
 
 ),
 
-{% if incremental %}
-batch_keys as (
-
-    select _dedupe_key
-    from (
-        (select _dedupe_key, _row_hash from hashed
-        except all
-        select _dedupe_key, _row_hash from {{ this }})
-        union all
-        (select _dedupe_key, _row_hash from {{ this }}
-        except all
-        select _dedupe_key, _row_hash from hashed)
-    ) as changed
-
-    union
-
-    select _dedupe_key
-    from {{ this }}
-    where _quarantine_reason = 'future_timestamp'
-
-),
-{% endif %}
+{% if bucketed -%}
+{{ bucket_digests(
+    '_dedupe_key',
+    inputs=[{'relation': 'hashed', 'row_hash': '_row_hash'}],
+    also_rebuild="stored._quarantine_reason = 'future_timestamp'",
+    salt=raw_schema_digest(source_name, table_name) if execute else ''
+) }}
+{%- endif %}
 
 keyed as (
 
     select hashed.*
     from hashed
-    {% if incremental -%}
-    where hashed._dedupe_key in (select batch_keys._dedupe_key from batch_keys)
-    {%- endif %}
+    {%- if bucketed %}{{ in_rebuilt_buckets('hashed._dedupe_key') }}{% endif %}
 
 ),
 
@@ -169,22 +152,28 @@ classified as (
         end as _quarantine_reason
     from ranked
 
+),
+
+dispositioned as (
+
+    select
+        *,
+        case
+            when _quarantine_reason is not null then 'quarantined'
+            when _version_rank > 1 then 'duplicate'
+            {%- if merged_condition %}
+            when coalesce({{ merged_condition }}, false) then 'merged'
+            {%- endif %}
+            {%- if deleted_condition %}
+            when coalesce({{ deleted_condition }}, false) then 'deleted'
+            {%- endif %}
+            else 'staged'
+        end as _disposition
+    from classified
+
 )
 
-select
-    *,
-    case
-        when _quarantine_reason is not null then 'quarantined'
-        when _version_rank > 1 then 'duplicate'
-        {%- if merged_condition %}
-        when coalesce({{ merged_condition }}, false) then 'merged'
-        {%- endif %}
-        {%- if deleted_condition %}
-        when coalesce({{ deleted_condition }}, false) then 'deleted'
-        {%- endif %}
-        else 'staged'
-    end as _disposition
-from classified
+{{ select_with_bucket_digest('dispositioned', '_dedupe_key') }}
 
 {% endmacro %}
 

@@ -16,7 +16,7 @@
       `_landed_<column>`, so a key that does not parse is still known by its value;
     * `_raw_schema_digest` is a digest of the raw table's column names and types: an
       incremental base compares it with its stored rows and re-classifies the whole
-      table after a type change (`reclassify_on_raw_schema_drift`);
+      table after a type change (it is part of every bucket digest);
     * a declared column the table lacks becomes a typed null (reported by
       audit.source_schema_gaps);
     * a missing table becomes an empty relation with the declared columns, so an

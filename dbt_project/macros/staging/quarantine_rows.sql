@@ -15,7 +15,11 @@ with
         base_row._quarantine_reason as reason,
         base_row._fivetran_synced as synced_at,
         to_json(base_row) as raw_row
-    from {{ ref('base_' ~ source_name ~ '__' ~ table_name) }} as base_row
+    -- the incremental mechanism's bucket columns say nothing about the raw row
+    from (
+        select * exclude ({{ bucket_columns() | join(', ') }})
+        from {{ ref('base_' ~ source_name ~ '__' ~ table_name) }}
+    ) as base_row
     where base_row._disposition = 'quarantined'
 
 ),

@@ -11,37 +11,31 @@
     it. cycle_number counts the cycle starts so far (0 = before the first handoff);
     is_in_cycle marks the events from a cycle's start through its closer.
 
-    Incremental by lead (macros/funnel/lead_incremental.sql): a run rebuilds the leads
-    whose handoff events changed.
+    Incremental by lead bucket (macros/incremental/bucketed_incremental.sql): a run
+    rebuilds the buckets whose handoff events changed.
 -#}
-{{ lead_chain_config(live_leads_model='int_lead_handoff_events') }}
-{%- set incremental = lead_chain_is_incremental() %}
+{{ bucketed_incremental('lead_id') }}
 
 with
 
-all_events as (
-
-    select * from {{ ref('int_lead_handoff_events') }}
-
-),
-
-lead_digests as (
-
-    select
-        lead_id,
-        {{ row_digest(['any_value(lead_digest)', code_digest()]) }} as lead_digest
-    from all_events
-    group by lead_id
-
-),
-
-{{ leads_to_rebuild('lead_digests', incremental) }}
+{{ bucket_digests('lead_id') }}
 
 events as (
 
-    select * exclude (lead_digest)
-    from all_events
-    {{- only_leads_to_rebuild(incremental) }}
+    select
+        lead_id,
+        event_id,
+        event_kind,
+        event_at,
+        stage,
+        status,
+        changed_by_user_id,
+        is_integration_change,
+        is_out_of_order_source,
+        event_role,
+        event_sequence
+    from {{ ref('int_lead_handoff_events') }}
+    {{- in_rebuilt_buckets('lead_id') }}
 
 ),
 
@@ -80,17 +74,6 @@ numbered as (
         is_cycle_start or coalesce(state_before = 'opener', false) as is_in_cycle
     from flagged
 
-),
-
-final as (
-
-    select
-        numbered.*,
-        lead_digests.lead_digest
-    from numbered
-    inner join lead_digests
-        on numbered.lead_id = lead_digests.lead_id
-
 )
 
-select * from final
+{{ select_with_bucket_digest('numbered', 'lead_id') }}

@@ -14,33 +14,38 @@
     raise and an MQL status change at the same instant put the hand raise first (the
     form fill is what made the MAP set the status), so the cycle is fast_lane.
 
-    Incremental by lead (macros/funnel/lead_incremental.sql): a run rebuilds the leads
-    whose status changes, hand raises, conversion or opportunity changed.
+    Incremental by lead bucket (macros/incremental/bucketed_incremental.sql): a run
+    rebuilds the buckets whose status changes, hand raises, conversion or opportunity
+    changed.
 -#}
-{{ lead_chain_config(live_leads_model='int_lead_status_changes') }}
-{%- set incremental = lead_chain_is_incremental() %}
+{{ bucketed_incremental('lead_id') }}
 
 with
 
-all_status_changes as (
+{{ bucket_digests('lead_id') }}
+
+status_changes as (
 
     select * from {{ ref('int_lead_status_changes') }}
+    {{- in_rebuilt_buckets('lead_id') }}
 
 ),
 
-all_hand_raises as (
+hand_raises as (
 
     select * from {{ ref('int_fast_lane_hand_raises') }}
+    {{- in_rebuilt_buckets('lead_id') }}
 
 ),
 
-all_leads as (
+leads as (
 
     select
         lead_id,
         converted_opportunity_id,
         converted_date
     from {{ ref('int_crm__leads') }}
+    {{- in_rebuilt_buckets('lead_id') }}
 
 ),
 
@@ -53,77 +58,6 @@ opportunities as (
 stages as (
 
     select * from {{ ref('stages') }}
-
-),
-
-status_digests as (
-
-    select
-        lead_id,
-        any_value(lead_digest) as status_digest
-    from all_status_changes
-    group by lead_id
-
-),
-
-hand_raise_digests as (
-
-    select
-        lead_id,
-        {{ set_digest(['hand_raise_id', 'hand_raised_at', 'form_name']) }} as hand_raise_digest
-    from all_hand_raises
-    group by lead_id
-
-),
-
-lead_digests as (
-
-    select
-        status_digests.lead_id,
-        {{ row_digest([
-            'status_digests.status_digest',
-            'coalesce(hand_raise_digests.hand_raise_digest, 0)',
-            'all_leads.converted_opportunity_id',
-            'all_leads.converted_date',
-            'opportunities.created_at',
-            'opportunities.won_at',
-            'opportunities.lost_at',
-            "(select " ~ set_digest(['stage', 'cycle_role', 'funnel_order']) ~ " from stages)",
-            code_digest(),
-        ]) }} as lead_digest
-    from status_digests
-    inner join all_leads
-        on status_digests.lead_id = all_leads.lead_id
-    left join hand_raise_digests
-        on status_digests.lead_id = hand_raise_digests.lead_id
-    left join opportunities
-        on all_leads.converted_opportunity_id = opportunities.opportunity_id
-
-),
-
-{{ leads_to_rebuild('lead_digests', incremental) }}
-
-status_changes as (
-
-    select *
-    from all_status_changes
-    {{- only_leads_to_rebuild(incremental) }}
-
-),
-
-hand_raises as (
-
-    select *
-    from all_hand_raises
-    {{- only_leads_to_rebuild(incremental) }}
-
-),
-
-leads as (
-
-    select *
-    from all_leads
-    {{- only_leads_to_rebuild(incremental) }}
 
 ),
 
@@ -244,17 +178,6 @@ sequenced as (
     left join stages
         on all_events.stage = stages.stage
 
-),
-
-final as (
-
-    select
-        sequenced.*,
-        lead_digests.lead_digest
-    from sequenced
-    inner join lead_digests
-        on sequenced.lead_id = lead_digests.lead_id
-
 )
 
-select * from final
+{{ select_with_bucket_digest('sequenced', 'lead_id') }}

@@ -6,62 +6,21 @@
     intervals (is_inferred), so the history and the cycle counts agree. cycle_number
     is the lead's latest cycle at valid_from (0 before its first handoff).
 
-    Incremental by lead (macros/funnel/lead_incremental.sql): a run rebuilds the leads
-    whose cycle events or cycles changed.
+    Incremental by lead bucket (macros/incremental/bucketed_incremental.sql): a run
+    rebuilds the buckets whose cycle events or cycles changed.
 -#}
-{{ lead_chain_config(live_leads_model='int_lead_cycle_events') }}
-{%- set incremental = lead_chain_is_incremental() %}
+{{ bucketed_incremental('lead_id') }}
 
 with
 
-all_cycle_events as (
-
-    select * from {{ ref('int_lead_cycle_events') }}
-
-),
-
-all_cycles as (
-
-    select * from {{ ref('int_lead_cycles') }}
-
-),
+{{ bucket_digests('lead_id') }}
 
 stages as (
 
-    -- funnel_order breaks ties between same-instant events (it reaches the digest
-    -- through int_lead_handoff_events' lead_digest)
+    -- funnel_order breaks ties between same-instant events
     select * from {{ ref('stages') }}
 
 ),
-
-cycle_digests as (
-
-    select
-        lead_id,
-        {{ set_digest(['cycle_id', 'cycle_number', 'sal_at', 'is_sal_inferred', 'sql_at', 'is_sql_inferred']) }}
-            as cycle_digest
-    from all_cycles
-    group by lead_id
-
-),
-
-lead_digests as (
-
-    select
-        events.lead_id,
-        {{ row_digest([
-            'any_value(events.lead_digest)',
-            'coalesce(any_value(cycle_digests.cycle_digest), 0)',
-            code_digest(),
-        ]) }} as lead_digest
-    from all_cycle_events as events
-    left join cycle_digests
-        on events.lead_id = cycle_digests.lead_id
-    group by events.lead_id
-
-),
-
-{{ leads_to_rebuild('lead_digests', incremental) }}
 
 events as (
 
@@ -73,19 +32,18 @@ events as (
         event_kind = 'initial_status' as is_initial,
         false as is_inferred,
         event_id
-    from all_cycle_events
+    from {{ ref('int_lead_cycle_events') }}
     -- a fast-lane form fill is a stage change only when it opens a cycle: a lead
     -- already in a cycle keeps the CRM status it has
     where (event_kind <> 'hand_raise' or is_cycle_start)
-    {{- only_leads_to_rebuild(incremental, 'and') }}
+    {{- in_rebuilt_buckets('lead_id', 'and') }}
 
 ),
 
 cycles as (
 
-    select *
-    from all_cycles
-    {{- only_leads_to_rebuild(incremental) }}
+    select * from {{ ref('int_lead_cycles') }}
+    {{- in_rebuilt_buckets('lead_id') }}
 
 ),
 
@@ -192,17 +150,6 @@ final as (
         is_inferred
     from numbered
 
-),
-
-digested as (
-
-    select
-        final.*,
-        lead_digests.lead_digest
-    from final
-    inner join lead_digests
-        on final.lead_id = lead_digests.lead_id
-
 )
 
-select * from digested
+{{ select_with_bucket_digest('final', 'lead_id') }}

@@ -13,26 +13,28 @@
     * is_integration_change: made by a user whose role is in integration_user_roles
       (the MAP sync user): an MQL it makes is the score lane.
 
-    Incremental by lead (macros/funnel/lead_incremental.sql): a run rebuilds the leads
-    whose lead row or Status history changed, and every lead when the status map, the
-    integration users or this model's code changed.
+    Incremental by lead bucket (macros/incremental/bucketed_incremental.sql): a run
+    rebuilds the buckets whose lead rows or history changed, and every bucket when the
+    status map, the users or this model's code changed.
 -#}
-{{ lead_chain_config(live_leads_model='stg_salesforce__lead') }}
-{%- set incremental = lead_chain_is_incremental() %}
+{{ bucketed_incremental('lead_id') }}
 
 with
 
-all_leads as (
+{{ bucket_digests('lead_id') }}
+
+leads as (
 
     select
         lead_id,
         created_at,
         status
     from {{ ref('int_crm__leads') }}
+    {{- in_rebuilt_buckets('lead_id') }}
 
 ),
 
-all_status_history as (
+status_history as (
 
     select
         history.status_change_id as lead_history_id,
@@ -43,7 +45,7 @@ all_status_history as (
         history.new_status as new_value,
         leads.created_at as lead_created_at
     from {{ ref('int_events__status_changes') }} as history
-    inner join all_leads as leads
+    inner join leads
         on history.lead_id = leads.lead_id
 
 ),
@@ -64,63 +66,6 @@ integration_users as (
     where users.role_key in (
             select {{ picklist_key('role_name') }} from {{ ref('integration_user_roles') }}
         )
-
-),
-
-rules_digest as (
-
-    select
-        {{ row_digest([
-            "(select " ~ set_digest(['status_key', 'stage']) ~ " from status_map)",
-            "(select " ~ set_digest(['user_id']) ~ " from integration_users)",
-            code_digest(),
-        ]) }} as rules_digest
-
-),
-
-history_digests as (
-
-    select
-        lead_id,
-        {{ set_digest(['lead_history_id', 'changed_at', 'changed_by_user_id', 'old_value', 'new_value']) }}
-            as history_digest
-    from all_status_history
-    group by lead_id
-
-),
-
-lead_digests as (
-
-    select
-        all_leads.lead_id,
-        {{ row_digest([
-            'all_leads.created_at',
-            'all_leads.status',
-            'coalesce(history_digests.history_digest, 0)',
-            'rules_digest.rules_digest',
-        ]) }} as lead_digest
-    from all_leads
-    cross join rules_digest
-    left join history_digests
-        on all_leads.lead_id = history_digests.lead_id
-
-),
-
-{{ leads_to_rebuild('lead_digests', incremental) }}
-
-leads as (
-
-    select *
-    from all_leads
-    {{- only_leads_to_rebuild(incremental) }}
-
-),
-
-status_history as (
-
-    select *
-    from all_status_history
-    {{- only_leads_to_rebuild(incremental) }}
 
 ),
 
@@ -201,11 +146,8 @@ mapped as (
         all_changes.change_source,
         all_changes.history_sequence,
         all_changes.is_before_lead_creation,
-        all_changes.breaks_status_chain,
-        lead_digests.lead_digest
+        all_changes.breaks_status_chain
     from all_changes
-    inner join lead_digests
-        on all_changes.lead_id = lead_digests.lead_id
     left join status_map
         on lower(all_changes.status) = status_map.status_key
     left join integration_users
@@ -213,4 +155,4 @@ mapped as (
 
 )
 
-select * from mapped
+{{ select_with_bucket_digest('mapped', 'lead_id') }}

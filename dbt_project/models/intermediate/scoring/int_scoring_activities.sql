@@ -17,94 +17,22 @@
     link to the CRM are resolved downstream (int_scoring_person_events), so a later
     merge or sync never leaves a stale row here.
 
-    Incremental, like the staging bases it reads: a run re-classifies the rows synced
-    since the stored maximum minus incremental_lookback_days, rows whose activity
-    time is past the stored maximum minus the lookback (they may have been
-    quarantined as future timestamps until this as-of), and the opens a new click
-    may confirm. When the rules change (page_rules, form_rules, fast_lane_forms or
-    the open-click window: rules_fingerprint), every row is re-classified, so the
-    table always equals a full refresh.
+    Incremental by Marketo person bucket (macros/incremental/bucketed_incremental.sql):
+    a person's opens and clicks are rebuilt together, so a late click confirms an
+    earlier open; a change to the rules (page_rules, form_rules, fast_lane_forms,
+    settings) or to this model's code rebuilds every bucket.
 -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='activity_key',
-        on_schema_change='sync_all_columns'
-    )
-}}
-
-{%- set rules_fingerprint_sql -%}
-    select md5(concat_ws(
-        '#',
-        (
-            select string_agg(
-                concat_ws('|', priority, url_pattern, activity_kind), ';'
-                order by priority, url_pattern, activity_kind
-            )
-            from {{ ref('page_rules') }}
-        ),
-        (
-            select string_agg(
-                concat_ws('|', priority, form_pattern, activity_kind), ';'
-                order by priority, form_pattern, activity_kind
-            )
-            from {{ ref('form_rules') }}
-        ),
-        (
-            select string_agg(form_name, ';' order by form_name)
-            from {{ ref('fast_lane_forms') }}
-        ),
-        (
-            select cast(open_click_window_hours as varchar)
-            from {{ ref('int_settings') }}
-        )
-    )) as rules_fingerprint
-{%- endset -%}
-
-{%- set incremental_batch = false -%}
-{%- if is_incremental() and execute -%}
-    {%- if relation_has_column(this, 'rules_fingerprint') -%}
-        {%- set stored = run_query('select rules_fingerprint from ' ~ this ~ ' limit 1') -%}
-        {%- set current = run_query(rules_fingerprint_sql) -%}
-        {%- if stored.rows | length > 0 and stored.rows[0][0] == current.rows[0][0] -%}
-            {%- set incremental_batch = true -%}
-        {%- endif -%}
-    {%- endif -%}
-{%- endif -%}
-
-{%- set in_batch -%}
-    (
-        {alias}.synced_at is null
-        or {alias}.synced_at > (select synced_from from watermark)
-        or {alias}.activity_at > (select activity_from from watermark)
-    )
-{%- endset %}
+{{ bucketed_incremental('original_marketo_lead_id') }}
 
 with
+
+{{ bucket_digests('original_marketo_lead_id') }}
 
 settings as (
 
     select * from {{ ref('int_settings') }}
 
 ),
-
-rules_fingerprint as (
-
-    {{ rules_fingerprint_sql }}
-
-),
-
-{% if incremental_batch -%}
-watermark as (
-
-    select
-        max(synced_at) - interval {{ var('incremental_lookback_days') }} day as synced_from,
-        max(activity_at) - interval {{ var('incremental_lookback_days') }} day as activity_from
-    from {{ this }}
-
-),
-{%- endif %}
 
 visits as (
 
@@ -115,9 +43,7 @@ visits as (
         visits.webpage_url,
         visits.synced_at
     from {{ ref('int_events__web_visits') }} as visits
-    {%- if incremental_batch %}
-    where {{ in_batch | replace('{alias}', 'visits') }}
-    {%- endif %}
+    {{- in_rebuilt_buckets('visits.original_marketo_lead_id') }}
 
 ),
 
@@ -176,9 +102,7 @@ forms as (
         forms.primary_attribute_value as form_name,
         forms.synced_at
     from {{ ref('int_events__form_fills') }} as forms
-    {%- if incremental_batch %}
-    where {{ in_batch | replace('{alias}', 'forms') }}
-    {%- endif %}
+    {{- in_rebuilt_buckets('forms.original_marketo_lead_id') }}
 
 ),
 
@@ -248,7 +172,7 @@ form_activities as (
 
 ),
 
-all_clicks as (
+clicks as (
 
     select
         clicks.activity_id,
@@ -261,15 +185,7 @@ all_clicks as (
         ) as email_key,
         clicks.synced_at
     from {{ ref('int_events__email_clicks') }} as clicks
-
-),
-
-clicks as (
-
-    select * from all_clicks
-    {%- if incremental_batch %}
-    where {{ in_batch | replace('{alias}', 'all_clicks') }}
-    {%- endif %}
+    {{- in_rebuilt_buckets('clicks.original_marketo_lead_id') }}
 
 ),
 
@@ -286,7 +202,7 @@ click_activities as (
 
 ),
 
-all_opens as (
+opens as (
 
     select
         opens.activity_id,
@@ -299,29 +215,7 @@ all_opens as (
         ) as email_key,
         opens.synced_at
     from {{ ref('int_events__email_opens') }} as opens
-
-),
-
-opens as (
-
-    {% if incremental_batch -%}
-    select * from all_opens as opens
-    where {{ in_batch | replace('{alias}', 'opens') }}
-
-    union
-
-    -- older opens that a click of this batch confirms
-    select all_opens.*
-    from all_opens
-    inner join clicks
-        on all_opens.original_marketo_lead_id = clicks.original_marketo_lead_id
-        and all_opens.email_key = clicks.email_key
-        and clicks.activity_at >= all_opens.activity_at
-    cross join settings
-    where clicks.activity_at <= all_opens.activity_at + settings.open_click_window_hours * interval 1 hour
-    {%- else -%}
-        select * from all_opens
-    {%- endif %}
+    {{- in_rebuilt_buckets('opens.original_marketo_lead_id') }}
 
 ),
 
@@ -329,14 +223,14 @@ open_confirmations as (
 
     select
         opens.activity_id,
-        min(all_clicks.activity_at) as confirmed_at
+        min(clicks.activity_at) as confirmed_at
     from opens
-    inner join all_clicks
-        on opens.original_marketo_lead_id = all_clicks.original_marketo_lead_id
-            and opens.email_key = all_clicks.email_key
-            and opens.activity_at <= all_clicks.activity_at
+    inner join clicks
+        on opens.original_marketo_lead_id = clicks.original_marketo_lead_id
+            and opens.email_key = clicks.email_key
+            and opens.activity_at <= clicks.activity_at
     cross join settings
-    where all_clicks.activity_at <= opens.activity_at + settings.open_click_window_hours * interval 1 hour
+    where clicks.activity_at <= opens.activity_at + settings.open_click_window_hours * interval 1 hour
     group by opens.activity_id
 
 ),
@@ -369,21 +263,6 @@ all_activities as (
     union all
     select * from open_activities
 
-),
-
-final as (
-
-    select
-        all_activities.activity_key,
-        all_activities.original_marketo_lead_id,
-        all_activities.activity_at,
-        all_activities.scored_at,
-        all_activities.activity_kind,
-        all_activities.synced_at,
-        rules_fingerprint.rules_fingerprint
-    from all_activities
-    cross join rules_fingerprint
-
 )
 
-select * from final
+{{ select_with_bucket_digest('all_activities', 'original_marketo_lead_id') }}

@@ -1,13 +1,6 @@
 -- Every raw row of salesforce.opportunity_field_history, classified:
 -- see macros/staging/classify_raw_rows.sql.
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='_dedupe_key',
-        on_schema_change='sync_all_columns'
-    )
-}}
+{{ bucketed_incremental('_dedupe_key', drop_stale=false) }}
 
 {{
     classify_raw_rows(
