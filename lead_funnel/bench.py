@@ -589,3 +589,47 @@ def main(args: argparse.Namespace) -> int:
     write_report(rows, parse, output)
     print((output / "README.md").read_text())
     return 0
+
+
+# ------------------------------------------------------------------------- assertions per node
+
+
+def assertion_inventory(manifest: dict[str, Any]) -> list[tuple[str, ...]]:
+    """Every assertion the manifest's data tests make, one tuple each, whatever node holds it.
+
+    A `column_checks` node is expanded into the not_null / unique / accepted_values tests it
+    folds, so the inventory of a project before and after folding can be compared as sets."""
+    out: list[tuple[str, ...]] = []
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "test":
+            continue
+        meta = node.get("test_metadata") or {}
+        kwargs = dict(meta.get("kwargs") or {})
+        attached = node.get("attached_node") or ",".join(
+            node.get("depends_on", {}).get("nodes", [])
+        )
+        config = node.get("config") or {}
+        settings = json.dumps({k: config.get(k) for k in ("severity", "where")}, sort_keys=True)
+        name = meta.get("name") or "singular:" + node["name"]
+        if name == "column_checks":
+            for column in kwargs.get("not_null") or []:
+                out.append((attached, "not_null", column, "", settings))
+            for column in kwargs.get("unique") or []:
+                out.append((attached, "unique", column, "", settings))
+            for column, spec in (kwargs.get("accepted_values") or {}).items():
+                values = spec["values"] if isinstance(spec, dict) else spec
+                quote = spec.get("quote", True) if isinstance(spec, dict) else True
+                out.append(
+                    (attached, "accepted_values", column, json.dumps([values, quote]), settings)
+                )
+            continue
+        column = kwargs.pop("column_name", None) or node.get("column_name") or ""
+        kwargs.pop("model", None)
+        if name == "accepted_values":
+            detail = json.dumps([kwargs.get("values"), kwargs.get("quote", True)])
+        elif name in ("not_null", "unique") and not kwargs:
+            detail = ""
+        else:
+            detail = json.dumps(kwargs, sort_keys=True, default=str)
+        out.append((attached, name, str(column), detail, settings))
+    return sorted(out)
