@@ -64,6 +64,7 @@ class Measured:
     peak_bytes: int
     returncode: int
     output: str = ""
+    cpu_seconds: float = 0.0  # user + system of the whole (reaped) process tree
 
 
 def _tree_rss(process: psutil.Process) -> int:
@@ -81,6 +82,7 @@ def measure(
 ) -> Measured:
     """Run a command; its wall time and the peak RSS of its process tree (sampled every 0.1 s)."""
     started = time.perf_counter()
+    cpu_before = _children_cpu()
     out = log.open("w") if log else subprocess.DEVNULL
     child = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     peak = 0
@@ -104,7 +106,16 @@ def measure(
     if log:
         out.close()  # type: ignore[union-attr]
     output = log.read_text()[-4000:] if log else ""
-    return Measured(time.perf_counter() - started, peak, returncode, output)
+    cpu = _children_cpu() - cpu_before
+    return Measured(time.perf_counter() - started, peak, returncode, output, cpu)
+
+
+def _children_cpu() -> float:
+    """CPU seconds of every reaped descendant so far: on a shared machine, less noisy than wall time."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 # ---------------------------------------------------------------------------------------- floor
@@ -330,6 +341,7 @@ def bench_size(
             )
             full_runs[tree.label].append(run.seconds)
             row = rows[tree.label]
+            row.setdefault("full_cpu", []).append(run.cpu_seconds)
             row["full_peak_gib"] = max(row.get("full_peak_gib", 0.0), run.peak_bytes / GIB)
             row.setdefault("full_load", []).append(load)
             log.append(f"{leads:>9,} leads, {tree.label}: full run {run.seconds:.1f}s "
@@ -343,6 +355,7 @@ def bench_size(
         row["full_s"] = _median(full_runs[tree.label])
         row["full_runs"] = " ".join(f"{seconds:.1f}" for seconds in full_runs[tree.label])
         row["full_load"] = " ".join(str(load) for load in row["full_load"])
+        row["full_cpu_s"] = _median(row.pop("full_cpu"))
 
     # one appended day, written by this tree's generator into every copy: the same rows
     appended_rows = set()
@@ -366,6 +379,7 @@ def bench_size(
         row = rows[tree.label]
         row["incremental_s"], row["incremental_peak_gib"] = run.seconds, run.peak_bytes / GIB
         row["incremental_load"] = load
+        row["incremental_cpu_s"] = run.cpu_seconds
         for phase, seconds in run_phases(database, run.seconds).items():
             row[f"incremental_{phase}_s"] = seconds
         log.append(f"{leads:>9,} leads, {tree.label}: incremental run {run.seconds:.1f}s "
@@ -505,14 +519,16 @@ def write_report(rows: list[dict[str, Any]], parse: dict[str, float], output: Pa
         "## Results (seconds, GiB; load = 1-minute load average when the run started)",
         "",
     ]
-    header = ["leads", "tree", "raw rows", "generate", "floor", "full run", "full runs", "load", "full peak",
-              "incremental", "load", "incr. peak", "incr. ÷ full"]  # fmt: skip
+    header = ["leads", "tree", "raw rows", "generate", "floor", "full run", "full runs", "load", "full CPU", "full peak",
+              "incremental", "load", "incr. CPU", "incr. peak", "incr. ÷ full"]  # fmt: skip
     lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in rows:
         lines.append(
             f"| {row['leads']:,} | {row.get('tree', THIS_TREE)} | {row['raw_rows']:,} | {row['generate_s']:.1f} | "
             f"{row['floor_s']:.2f} | {row['full_s']:.1f} | {row.get('full_runs', '')} | {row.get('full_load', '')} | "
+            f"{row.get('full_cpu_s', 0.0):.1f} | "
             f"{row['full_peak_gib']:.2f} | {row['incremental_s']:.1f} | {row.get('incremental_load', '')} | "
+            f"{row.get('incremental_cpu_s', 0.0):.1f} | "
             f"{row['incremental_peak_gib']:.2f} | {row['incremental_s'] / row['full_s']:.0%} |"
         )
     for kind in ("full", "incremental"):

@@ -2,20 +2,21 @@
 
 A `dbt` subprocess costs an interpreter and dbt's imports (3-4 s), then a partial parse
 (3-5 s: every project file hashed, the manifest re-validated and re-written). Here dbt runs
-through `dbtRunner` and is handed the manifest it parsed last time (its own
-`partial_parse.msgpack` in the warehouse's dbt target), provided the key it was parsed
-under still holds:
+through `dbtRunner` and is handed the manifest it parsed last time (a copy of its
+`partial_parse.msgpack`, kept by key in MANIFEST_CACHE for every warehouse of this
+checkout), provided the key it was parsed under still holds:
 
 * the content digest of every project file dbt reads (models, macros, tests, analyses,
   snapshots, seeds, dbt_project.yml, profiles.yml), and dbt's version;
 * the value of every environment variable the parse read (dbt records them in the
-  manifest: the marts schema, the raw schema names...) and of the profile's
-  LEAD_FUNNEL_DATABASE (a DuckDB catalog is named after the file). LEAD_FUNNEL_AS_OF is
+  manifest: the marts schema, the raw schema names...), the profile's target, and the
+  stem of LEAD_FUNNEL_DATABASE (every node names the DuckDB catalog, named after the
+  file). LEAD_FUNNEL_AS_OF is
   read only in the SQL of `stg_lead_funnel__run_context`, which dbt renders again when it
   runs the model, so a new as-of reuses the manifest.
 
-When the key changed, dbt parses in this process (partially, from that same file) and the
-key is stored again. dbt's text log (`dbt.log`, with every statement's SQL) is written to
+When no stored manifest matches, dbt parses in this process (partially, from the
+warehouse target's own partial-parse file) and the result is stored under its key. dbt's text log (`dbt.log`, with every statement's SQL) is written to
 the target directory as before, and the console lines go to the run's log file.
 An analytics engineer's `dbt build` is untouched: the same project, dbt's own parsing.
 """
@@ -151,12 +152,7 @@ class _ConsoleLog:
 
     def __call__(self, msg: Any) -> None:
         info = msg.info
-        if info.level in ("debug",):
-            return
-        text = info.msg
-        if text:
-            self.log.write(f"{text}\n")
-        if info.name == "NodeFinished":
+        if info.name == "NodeFinished":  # a debug-level event: counted before the filter
             self.results += 1
             if self.results == FAULT_AFTER_RESULTS:
                 try:
@@ -164,6 +160,10 @@ class _ConsoleLog:
                 except OSError as error:  # a simulated full disk: fail the build after dbt
                     self.fault = error
             self.beat.update(f"{self.results} nodes done", force=self.results % PROGRESS_EVERY == 0)
+            return
+        if info.level == "debug" or not info.msg:
+            return
+        self.log.write(f"{info.msg}\n")
 
 
 def release_warehouse() -> None:
