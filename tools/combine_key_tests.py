@@ -84,7 +84,8 @@ def fold_model(model: dict) -> bool:
         for name, spec in accepted.items():
             values[name] = _flow(list(spec)) if isinstance(spec, list) else spec
         arguments["accepted_values"] = values
-    check = CommentedMap([("column_checks", CommentedMap([("arguments", arguments)]))])
+    body = CommentedMap([("name", f"column_checks_{model['name']}"), ("arguments", arguments)])
+    check = CommentedMap([("column_checks", body)])
     model_tests = model.get("data_tests")
     if model_tests is None:
         model_tests = CommentedSeq()
