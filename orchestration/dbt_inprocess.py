@@ -39,6 +39,7 @@ from lead_funnel.progress import Heartbeat
 # parsed manifests by key, shared by every warehouse this checkout runs on
 MANIFEST_CACHE = DBT_PROJECT_DIR / "target" / "lead_funnel_manifests"
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+KEEP_MANIFESTS = 8
 _PROJECT_FOLDERS = ("models", "macros", "tests", "analyses", "snapshots")
 _PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml", "selectors.yml")
 # read by the profile (not recorded in the manifest), but a parse depends on them
@@ -124,6 +125,15 @@ def store_manifest(target_path: Path, manifest: Any) -> None:
     shutil.copyfile(state, partial)
     os.replace(partial, MANIFEST_CACHE / f"{name}.msgpack")
     (MANIFEST_CACHE / f"{name}.json").write_text(json.dumps(key, indent=1))
+    _prune_cache(keep=KEEP_MANIFESTS)
+
+
+def _prune_cache(keep: int) -> None:
+    """Keep the newest `keep` manifests (one per project state, schema names, catalog)."""
+    keys = sorted(MANIFEST_CACHE.glob("*.json"), key=lambda path: path.stat().st_mtime)
+    for stale in keys[:-keep]:
+        stale.with_suffix(".msgpack").unlink(missing_ok=True)
+        stale.unlink(missing_ok=True)
 
 
 @contextmanager
