@@ -158,6 +158,7 @@ class _ConsoleLog:
         self.log = log
         self.beat = beat
         self.results = 0
+        self.total = 0
         self.fault: BaseException | None = None
 
     def __call__(self, msg: Any) -> None:
@@ -169,10 +170,12 @@ class _ConsoleLog:
                     checkpoint("dbt")
                 except OSError as error:  # a simulated full disk: fail the build after dbt
                     self.fault = error
-            self.beat.update(f"{self.results} nodes done", force=self.results % PROGRESS_EVERY == 0)
+            done = f"{self.results} of {self.total}" if self.total else str(self.results)
+            self.beat.update(f"{done} nodes done", force=self.results % PROGRESS_EVERY == 0)
             return
         if info.level == "debug" or not info.msg:
             return
+        self.total = getattr(msg.data, "total", 0) or self.total  # "3 of 481 START ..." lines
         self.log.write(f"{info.msg}\n")
 
 
