@@ -67,7 +67,10 @@ def test_every_invariant_is_an_asset_check_blocking_or_not(definitions) -> None:
         asset == "fct_lead_cycles" and name.startswith("column_checks_fct_lead_cycles")
         for asset, name in checks
     ), sorted(checks)[:20]
-    assert ("fct_lead_cycles", "relationships_fct_lead_cycles_lead_id__lead_id__ref_dim_leads_") in checks
+    assert (
+        "fct_lead_cycles",
+        "relationships_fct_lead_cycles_lead_id__lead_id__ref_dim_leads_",
+    ) in checks
 
 
 def test_the_schedule_runs_nightly_at_two_utc_with_the_tick_as_as_of(definitions) -> None:  # type: ignore[no-untyped-def]
