@@ -11,7 +11,12 @@ whole process tree sampled:
   intermediate, marts, scoring, dbt tests, SLA, checks, publication);
 * an incremental nightly `lead-funnel run` after `generate --append-days 1`.
 
-Results go to docs/benchmarks/ as markdown, CSV and a log-log chart, with the machine.
+With `--baseline-tree PATH` (another checkout with its own `.venv`, e.g. a `git worktree` of
+main) every run is made twice on the same generated data, alternating the baseline's code and
+this tree's, so both sides share the machine's load; `--repeats N` repeats the full run (from
+a fresh copy of the generated file). The load average is recorded with every run (the
+machine is shared). Results go to docs/benchmarks/ as markdown, CSV and a log-log chart,
+with the machine.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,12 +39,13 @@ import psutil
 
 GIB = 1024**3
 TARGETS = {
-    "full_run_seconds_at_1m": 180.0,
-    "peak_gib_at_1m": 8.0,
-    "incremental_share": 0.20,
-    "per_lead_growth_100k_to_1m": 1.3,
-    "multiple_of_floor": 15.0,
+    "run_seconds_at_10k": 20.0,
+    "full_run_seconds_at_1m": 120.0,
+    "peak_gib_at_1m": 6.0,
+    "incremental_share": 0.35,
 }
+THIS_TREE = "this tree"
+BASELINE = "baseline"
 DAGSTER_STEPS = {
     "lead_funnel_dbt_assets": "dbt",
     "sla_breaches": "sla",
@@ -58,6 +64,7 @@ class Measured:
     peak_bytes: int
     returncode: int
     output: str = ""
+    cpu_seconds: float = 0.0  # user + system of the whole (reaped) process tree
 
 
 def _tree_rss(process: psutil.Process) -> int:
@@ -75,6 +82,7 @@ def measure(
 ) -> Measured:
     """Run a command; its wall time and the peak RSS of its process tree (sampled every 0.1 s)."""
     started = time.perf_counter()
+    cpu_before = _children_cpu()
     out = log.open("w") if log else subprocess.DEVNULL
     child = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     peak = 0
@@ -98,7 +106,16 @@ def measure(
     if log:
         out.close()  # type: ignore[union-attr]
     output = log.read_text()[-4000:] if log else ""
-    return Measured(time.perf_counter() - started, peak, returncode, output)
+    cpu = _children_cpu() - cpu_before
+    return Measured(time.perf_counter() - started, peak, returncode, output, cpu)
+
+
+def _children_cpu() -> float:
+    """CPU seconds of every reaped descendant so far: on a shared machine, less noisy than wall time."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 # ---------------------------------------------------------------------------------------- floor
@@ -228,60 +245,147 @@ def run_phases(database: Path, total_seconds: float) -> dict[str, float]:
 # ------------------------------------------------------------------------------------ the bench
 
 
-@dataclass
-class SizeResult:
-    leads: int
-    rows: dict[str, float] = field(default_factory=dict)
+@dataclass(frozen=True)
+class Tree:
+    """Whose code runs: this tree's interpreter, or another checkout's `.venv`."""
+
+    label: str
+    python: str
+
+    @classmethod
+    def baseline(cls, path: Path) -> Tree:
+        python = Path(path) / ".venv" / "bin" / "python"
+        if not python.exists():
+            raise FileNotFoundError(f"{python} not found: run `make setup` in {path} first")
+        return cls(BASELINE, str(python))
 
 
-def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "lead_funnel", *args]
+def _cli(*args: str, python: str = sys.executable) -> list[str]:
+    return [python, "-m", "lead_funnel", *args]
 
 
-def bench_size(leads: int, workdir: Path, log: list[str]) -> dict[str, Any]:
+def _load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def _reset(directory: Path) -> None:
+    subprocess.run(["rm", "-rf", str(directory)], check=True)
+    directory.mkdir(parents=True)
+
+
+def _copy_warehouse(source: Path, directory: Path) -> Path:
+    """A fresh directory holding only a copy of `source` (no artifacts, no serve file)."""
+    _reset(directory)
+    target = directory / "warehouse.duckdb"
+    subprocess.run(["cp", str(source), str(target)], check=True)
+    return target
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _timed_run(tree: Tree, database: Path, as_of: datetime, kind: str, log: Path, env: dict[str, str]) -> tuple[Measured, float]:  # fmt: skip
+    load = _load()
+    run = measure(
+        _cli("run", "--database", str(database), "--as-of", f"{as_of:%Y-%m-%d %H:%M:%S}", "--quiet", python=tree.python),
+        env=env, log=log,
+    )  # fmt: skip
+    _require(run, f"{tree.label}: {kind} run")
+    return run, load
+
+
+def bench_size(
+    leads: int, workdir: Path, log: list[str], trees: list[Tree] | None = None, repeats: int = 1
+) -> list[dict[str, Any]]:
+    """One row per tree: the same generated data, the trees' runs alternating."""
+    trees = trees or [Tree(THIS_TREE, sys.executable)]
     directory = workdir / f"{leads}"
-    directory.mkdir(parents=True, exist_ok=True)
-    database = directory / "warehouse.duckdb"
-    for stale in directory.iterdir():
-        if stale.is_dir():
-            subprocess.run(["rm", "-rf", str(stale)], check=True)
-        else:
-            stale.unlink()
+    _reset(directory)
+    pristine = directory / "generated.duckdb"
     env = {**os.environ, "DO_NOT_TRACK": "1"}
-    row: dict[str, Any] = {"leads": leads}
+    # each tree's own settings (the Dagster instance, say), not the caller's
+    env.pop("LEAD_FUNNEL_DAGSTER_INSTANCE", None)
+    env.pop("DAGSTER_HOME", None)
+    shared: dict[str, Any] = {"leads": leads}
 
-    generation = measure(_cli("generate", "--database", str(database), "--leads", str(leads), "--quiet"), env=env,
+    generation = measure(_cli("generate", "--database", str(pristine), "--leads", str(leads), "--quiet"), env=env,
                          log=directory / "generate.log")  # fmt: skip
     _require(generation, "generate")
-    row["generate_s"], row["generate_peak_gib"] = generation.seconds, generation.peak_bytes / GIB
-    window_end = _window_end(database)
+    shared["generate_s"], shared["generate_peak_gib"] = (
+        generation.seconds,
+        generation.peak_bytes / GIB,
+    )
+    full_as_of = _window_end(pristine) + timedelta(hours=2)
     log.append(f"{leads:>9,} leads: generated in {generation.seconds:.1f}s")
 
-    floor = measure([sys.executable, "-c", f"from lead_funnel_tools.bench import floor_pass; print(floor_pass(__import__('pathlib').Path({str(database)!r})))"],
+    floor = measure([sys.executable, "-c", f"from lead_funnel_tools.bench import floor_pass; print(floor_pass(__import__('pathlib').Path({str(pristine)!r})))"],
                     env=env, log=directory / "floor.log")  # fmt: skip
     _require(floor, "floor")
-    row["floor_s"] = float(floor.output.strip().splitlines()[-1])
-    row["floor_peak_gib"] = floor.peak_bytes / GIB
+    shared["floor_s"] = float(floor.output.strip().splitlines()[-1])
+    shared["floor_peak_gib"] = floor.peak_bytes / GIB
+    shared["raw_rows"] = _raw_rows(pristine)
 
-    for kind, as_of in (("full", window_end + timedelta(hours=2)), ("incremental", None)):
-        if kind == "incremental":
-            append = measure(_cli("generate", "--database", str(database), "--append-days", "1", "--quiet"), env=env,
-                             log=directory / "append.log")  # fmt: skip
-            _require(append, "append")
-            row["append_s"] = append.seconds
-            as_of = _window_end(database) + timedelta(hours=2)
-        assert as_of is not None
-        run = measure(_cli("run", "--database", str(database), "--as-of", f"{as_of:%Y-%m-%d %H:%M:%S}", "--quiet"),
-                      env=env, log=directory / f"run-{kind}.log")  # fmt: skip
-        _require(run, f"{kind} run")
-        row[f"{kind}_s"], row[f"{kind}_peak_gib"] = run.seconds, run.peak_bytes / GIB
-        for phase, seconds in run_phases(database, run.seconds).items():
-            row[f"{kind}_{phase}_s"] = seconds
-        log.append(
-            f"{leads:>9,} leads: {kind} run {run.seconds:.1f}s, peak {run.peak_bytes / GIB:.2f} GiB"
+    rows = {tree.label: {**shared, "tree": tree.label} for tree in trees}
+    databases: dict[str, Path] = {}
+    full_runs: dict[str, list[float]] = {tree.label: [] for tree in trees}
+    for repeat in range(repeats):
+        for tree in trees:
+            slug = tree.label.replace(" ", "_")
+            database = _copy_warehouse(pristine, directory / slug)
+            databases[tree.label] = database
+            run, load = _timed_run(
+                tree, database, full_as_of, "full", directory / f"run-full-{slug}-{repeat}.log", env
+            )
+            full_runs[tree.label].append(run.seconds)
+            row = rows[tree.label]
+            row.setdefault("full_cpu", []).append(run.cpu_seconds)
+            row["full_peak_gib"] = max(row.get("full_peak_gib", 0.0), run.peak_bytes / GIB)
+            row.setdefault("full_load", []).append(load)
+            log.append(f"{leads:>9,} leads, {tree.label}: full run {run.seconds:.1f}s "
+                       f"(load {load}), peak {run.peak_bytes / GIB:.2f} GiB")  # fmt: skip
+            print(log[-1], flush=True)
+            if repeat == repeats - 1:
+                for phase, seconds in run_phases(database, run.seconds).items():
+                    row[f"full_{phase}_s"] = seconds
+    for tree in trees:
+        row = rows[tree.label]
+        row["full_s"] = _median(full_runs[tree.label])
+        row["full_runs"] = " ".join(f"{seconds:.1f}" for seconds in full_runs[tree.label])
+        row["full_load"] = " ".join(str(load) for load in row["full_load"])
+        row["full_cpu_s"] = _median(row.pop("full_cpu"))
+
+    # one appended day, written by this tree's generator into every copy: the same rows
+    appended_rows = set()
+    for tree in trees:
+        slug = tree.label.replace(" ", "_")
+        database = databases[tree.label]
+        append = measure(_cli("generate", "--database", str(database), "--append-days", "1", "--quiet"), env=env,
+                         log=directory / f"append-{slug}.log")  # fmt: skip
+        _require(append, "append")
+        rows[tree.label]["append_s"] = append.seconds
+        appended_rows.add(_raw_rows(database))
+    if len(appended_rows) != 1:
+        raise RuntimeError(f"the appended day differs between the copies: {appended_rows} raw rows")
+    for tree in trees:
+        slug = tree.label.replace(" ", "_")
+        database = databases[tree.label]
+        as_of = _window_end(database) + timedelta(hours=2)
+        run, load = _timed_run(
+            tree, database, as_of, "incremental", directory / f"run-incremental-{slug}.log", env
         )
-    row["raw_rows"] = _raw_rows(database)
-    return row
+        row = rows[tree.label]
+        row["incremental_s"], row["incremental_peak_gib"] = run.seconds, run.peak_bytes / GIB
+        row["incremental_load"] = load
+        row["incremental_cpu_s"] = run.cpu_seconds
+        for phase, seconds in run_phases(database, run.seconds).items():
+            row[f"incremental_{phase}_s"] = seconds
+        log.append(f"{leads:>9,} leads, {tree.label}: incremental run {run.seconds:.1f}s "
+                   f"(load {load}), peak {run.peak_bytes / GIB:.2f} GiB")  # fmt: skip
+        print(log[-1], flush=True)
+    return [rows[tree.label] for tree in trees]
 
 
 def _require(measured: Measured, what: str) -> None:
@@ -352,30 +456,35 @@ def machine() -> dict[str, str]:
     }
 
 
-def targets(rows: list[dict[str, Any]]) -> list[tuple[str, str, str, bool | None]]:
-    by_size = {row["leads"]: row for row in rows}
-    checks: list[tuple[str, str, str, bool | None]] = []
-    big = by_size.get(1_000_000)
-    mid = by_size.get(100_000)
-    if big:
-        checks.append(
-            ("full run at 1M leads", "≤ 180 s", f"{big['full_s']:.0f} s", big["full_s"] <= 180)
-        )
-        peak = max(big["full_peak_gib"], big["incremental_peak_gib"])
-        checks.append(("peak memory at 1M leads", "≤ 8 GiB", f"{peak:.2f} GiB", peak <= 8))
-        share = big["incremental_s"] / big["full_s"]
-        checks.append(("incremental one-day run", "≤ 20 % of full", f"{share:.0%}", share <= 0.20))
-        multiple = big["full_s"] / big["floor_s"]
-        checks.append(("full run vs floor", "≤ 15x", f"{multiple:.1f}x", multiple <= 15))
-    if big and mid:
-        growth = (big["full_s"] / big["leads"]) / (mid["full_s"] / mid["leads"])
-        checks.append(("per-lead cost 100k → 1M", "≤ 1.3x", f"{growth:.2f}x", growth <= 1.3))
+def targets(rows: list[dict[str, Any]]) -> list[tuple[str, str, str, str, bool | None]]:
+    """(tree, target, goal, measured, met) for the sizes the targets name."""
+    checks: list[tuple[str, str, str, str, bool | None]] = []
+    for row in rows:
+        tree = row.get("tree", THIS_TREE)
+        if row["leads"] == 10_000:
+            goal = TARGETS["run_seconds_at_10k"]
+            checks.append((tree, "run at 10k leads (after generation)", f"≤ {goal:.0f} s",
+                           f"{row['full_s']:.1f} s", row["full_s"] <= goal))  # fmt: skip
+        if row["leads"] == 1_000_000:
+            goal = TARGETS["full_run_seconds_at_1m"]
+            checks.append((tree, "full run at 1M leads", f"≤ {goal:.0f} s", f"{row['full_s']:.0f} s",
+                           row["full_s"] <= goal))  # fmt: skip
+            peak = max(row["full_peak_gib"], row["incremental_peak_gib"])
+            goal = TARGETS["peak_gib_at_1m"]
+            checks.append((tree, "peak memory at 1M leads", f"≤ {goal:.0f} GiB", f"{peak:.2f} GiB",
+                           peak <= goal))  # fmt: skip
+            share = row["incremental_s"] / row["full_s"]
+            goal = TARGETS["incremental_share"]
+            checks.append((tree, "incremental one-day run at 1M", f"≤ {goal:.0%} of full",
+                           f"{share:.0%}", share <= goal))  # fmt: skip
     return checks
 
 
 def write_report(rows: list[dict[str, Any]], parse: dict[str, float], output: Path) -> None:
     output.mkdir(parents=True, exist_ok=True)
-    columns = sorted({key for row in rows for key in row}, key=lambda k: (k != "leads", k))
+    columns = sorted(
+        {key for row in rows for key in row}, key=lambda k: (k not in ("leads", "tree"), k)
+    )
     with (output / "results.csv").open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
@@ -383,56 +492,69 @@ def write_report(rows: list[dict[str, Any]], parse: dict[str, float], output: Pa
             writer.writerow(
                 {k: (round(v, 3) if isinstance(v, float) else v) for k, v in row.items()}
             )
-    _chart(rows, output / "phases.png")
+    _chart([row for row in rows if row.get("tree", THIS_TREE) == THIS_TREE], output / "phases.png")
     info = machine()
     lines = [
         "# Benchmarks",
         "",
-        "Reproduce: `make bench` (or `lead-funnel bench --sizes 10000,100000,1000000`).",
+        "Reproduce: `make bench` (or `lead-funnel bench --sizes 10000,100000,1000000"
+        " [--baseline-tree PATH] [--repeats N]`).",
         "",
-        "What dominates, what was changed and why two targets are missed: [ANALYSIS.md](ANALYSIS.md).",
+        "What dominates, what was changed and which targets are met: [ANALYSIS.md](ANALYSIS.md).",
         "",
     ]
     lines += ["## Machine", "", *[f"- {k}: {v}" for k, v in info.items()], ""]
-    lines += ["## Targets", "", "| target | goal | measured | met |", "|---|---|---|---|"]
     lines += [
-        f"| {name} | {goal} | {value} | {'yes' if ok else 'no'} |"
-        for name, goal, value, ok in targets(rows)
+        "## Targets",
+        "",
+        "| tree | target | goal | measured | met |",
+        "|---|---|---|---|---|",
     ]
-    lines += ["", "## Results (seconds, GiB)", ""]
-    header = ["leads", "raw rows", "generate", "gen peak", "floor", "full run", "full peak", "incremental", "incr. peak",
-              "full ÷ floor", "incr. ÷ full", "full µs/lead"]  # fmt: skip
+    lines += [
+        f"| {tree} | {name} | {goal} | {value} | {'yes' if ok else 'no'} |"
+        for tree, name, goal, value, ok in targets(rows)
+    ]
+    lines += [
+        "",
+        "## Results (seconds, GiB; load = 1-minute load average when the run started)",
+        "",
+    ]
+    header = ["leads", "tree", "raw rows", "generate", "floor", "full run", "full runs", "load", "full CPU", "full peak",
+              "incremental", "load", "incr. CPU", "incr. peak", "incr. ÷ full"]  # fmt: skip
     lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in rows:
         lines.append(
-            f"| {row['leads']:,} | {row['raw_rows']:,} | {row['generate_s']:.1f} | {row['generate_peak_gib']:.2f} | "
-            f"{row['floor_s']:.2f} | {row['full_s']:.1f} | {row['full_peak_gib']:.2f} | {row['incremental_s']:.1f} | "
-            f"{row['incremental_peak_gib']:.2f} | {row['full_s'] / row['floor_s']:.1f}x | "
-            f"{row['incremental_s'] / row['full_s']:.0%} | {row['full_s'] / row['leads'] * 1e6:.0f} |"
+            f"| {row['leads']:,} | {row.get('tree', THIS_TREE)} | {row['raw_rows']:,} | {row['generate_s']:.1f} | "
+            f"{row['floor_s']:.2f} | {row['full_s']:.1f} | {row.get('full_runs', '')} | {row.get('full_load', '')} | "
+            f"{row.get('full_cpu_s', 0.0):.1f} | "
+            f"{row['full_peak_gib']:.2f} | {row['incremental_s']:.1f} | {row.get('incremental_load', '')} | "
+            f"{row.get('incremental_cpu_s', 0.0):.1f} | "
+            f"{row['incremental_peak_gib']:.2f} | {row['incremental_s'] / row['full_s']:.0%} |"
         )
     for kind in ("full", "incremental"):
-        lines += ["", f"## {kind.capitalize()} run by phase (seconds; x floor)", ""]
+        lines += ["", f"## {kind.capitalize()} run by phase (seconds)", ""]
         lines += [
-            "| phase | " + " | ".join(f"{row['leads']:,}" for row in rows) + " |",
+            "| phase | "
+            + " | ".join(f"{row['leads']:,} {row.get('tree', THIS_TREE)}" for row in rows)
+            + " |",
             "|---|" + "---|" * len(rows),
         ]
         for phase in PHASES:
-            cells = [
-                f"{row[f'{kind}_{phase}_s']:.1f} ({row[f'{kind}_{phase}_s'] / row['floor_s']:.1f}x)"
-                for row in rows
-            ]
+            cells = [f"{row[f'{kind}_{phase}_s']:.1f}" for row in rows]
             lines.append(f"| {phase} | " + " | ".join(cells) + " |")
     lines += [
         "",
         "dbt layers are wall time of their nodes (threads overlap, so layers can overlap); "
-        "`dbt_parse` is dbt's start-up: the dbt step's time outside any node.",
+        "`dbt_parse` is dbt's start-up: the dbt step's time outside any node. A full run is the "
+        "median of its repeats; its phases are from the last repeat.",
         "",
     ]
-    lines += [
-        f"dbt parse: full {parse['full_parse_s']:.1f} s (new target path), "
-        f"partial {parse['partial_parse_s']:.1f} s (stored state, what a nightly run pays).",
-        "",
-    ]
+    if parse:
+        lines += [
+            f"dbt parse: full {parse['full_parse_s']:.1f} s (new target path), "
+            f"partial {parse['partial_parse_s']:.1f} s (stored state).",
+            "",
+        ]
     lines += ["![time per phase against leads](phases.png)", ""]
     (output / "README.md").write_text("\n".join(lines))
 
@@ -472,12 +594,58 @@ def main(args: argparse.Namespace) -> int:
     sizes = [int(size) for size in str(args.sizes).split(",") if size]
     workdir, output = Path(args.workdir), Path(args.output)
     workdir.mkdir(parents=True, exist_ok=True)
+    trees = [Tree(THIS_TREE, sys.executable)]
+    if getattr(args, "baseline_tree", None):
+        trees.insert(0, Tree.baseline(args.baseline_tree))
     log: list[str] = []
     rows = []
     for leads in sizes:
-        rows.append(bench_size(leads, workdir, log))
-        print(log[-1], flush=True)
-    parse = dbt_parse_seconds(workdir)
+        rows += bench_size(leads, workdir, log, trees, repeats=getattr(args, "repeats", 1))
+    parse = dbt_parse_seconds(workdir) if not getattr(args, "skip_parse", False) else {}
     write_report(rows, parse, output)
     print((output / "README.md").read_text())
     return 0
+
+
+# ------------------------------------------------------------------------- assertions per node
+
+
+def assertion_inventory(manifest: dict[str, Any]) -> list[tuple[str, ...]]:
+    """Every assertion the manifest's data tests make, one tuple each, whatever node holds it.
+
+    A `column_checks` node is expanded into the not_null / unique / accepted_values tests it
+    folds, so the inventory of a project before and after folding can be compared as sets."""
+    out: list[tuple[str, ...]] = []
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "test":
+            continue
+        meta = node.get("test_metadata") or {}
+        kwargs = dict(meta.get("kwargs") or {})
+        attached = node.get("attached_node") or ",".join(
+            node.get("depends_on", {}).get("nodes", [])
+        )
+        config = node.get("config") or {}
+        settings = json.dumps({k: config.get(k) for k in ("severity", "where")}, sort_keys=True)
+        name = meta.get("name") or "singular:" + node["name"]
+        if name == "column_checks":
+            for column in kwargs.get("not_null") or []:
+                out.append((attached, "not_null", column, "", settings))
+            for column in kwargs.get("unique") or []:
+                out.append((attached, "unique", column, "", settings))
+            for column, spec in (kwargs.get("accepted_values") or {}).items():
+                values = spec["values"] if isinstance(spec, dict) else spec
+                quote = spec.get("quote", True) if isinstance(spec, dict) else True
+                out.append(
+                    (attached, "accepted_values", column, json.dumps([values, quote]), settings)
+                )
+            continue
+        column = kwargs.pop("column_name", None) or node.get("column_name") or ""
+        kwargs.pop("model", None)
+        if name == "accepted_values":
+            detail = json.dumps([kwargs.get("values"), kwargs.get("quote", True)])
+        elif name in ("not_null", "unique") and not kwargs:
+            detail = ""
+        else:
+            detail = json.dumps(kwargs, sort_keys=True, default=str)
+        out.append((attached, name, str(column), detail, settings))
+    return sorted(out)

@@ -112,4 +112,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     bench.add_argument("--sizes", default="10000,100000,1000000")
     bench.add_argument("--workdir", type=Path, default=REPO_ROOT / "bench-runs")
     bench.add_argument("--output", type=Path, default=REPO_ROOT / "docs" / "benchmarks")
+    bench.add_argument(
+        "--baseline-tree", type=Path, help="another checkout (with .venv) to run side by side"
+    )
+    bench.add_argument("--repeats", type=int, default=1, help="full runs per tree and size")
+    bench.add_argument("--skip-parse", action="store_true", help="skip the dbt parse timing")
     bench.set_defaults(func=cmd_bench)

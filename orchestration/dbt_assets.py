@@ -22,6 +22,7 @@ from lead_funnel.seed_check import require_sound_seeds
 from lead_funnel.settings import BUILD_SCHEMA, META_SCHEMA, RAW_SCHEMA_ENV
 from lead_funnel.warehouse import connect, relation_exists, schemas_in
 from orchestration.dbt_build import events_from_run_results, raise_for_failed_nodes, run_build
+from orchestration.dbt_inprocess import run_build_in_process
 from orchestration.resources import RunParametersResource
 
 DBT_PROJECT = DbtProject(
@@ -45,6 +46,8 @@ DBT_ENV_NAMES = (
     "DO_NOT_TRACK",
     "DBT_SEND_ANONYMOUS_USAGE_STATS",
 )
+# LEAD_FUNNEL_DBT_IN_PROCESS=0 runs the nightly build as a `dbt` subprocess (to compare)
+IN_PROCESS_ENV = "LEAD_FUNNEL_DBT_IN_PROCESS"
 
 
 class LeadFunnelTranslator(DagsterDbtTranslator):
@@ -162,7 +165,10 @@ def lead_funnel_dbt_assets(
             yield from dbt.cli(args, context=context, target_path=settings.dbt_target_dir).stream()
         return
     log_path = settings.runs_dir / f"dbt-{context.run.run_id}.log"
-    returncode = run_build(args, env, settings.dbt_target_dir, log_path)
+    if os.environ.get(IN_PROCESS_ENV, "1") == "0":
+        returncode = run_build(args, env, settings.dbt_target_dir, log_path)
+    else:
+        returncode = run_build_in_process(args, env, settings.dbt_target_dir, log_path)
     run_results = settings.dbt_target_dir / "run_results.json"
     if run_results.exists():
         report("dbt", "recording the results as Dagster outputs and asset checks")

@@ -61,8 +61,16 @@ def test_every_invariant_is_an_asset_check_blocking_or_not(definitions) -> None:
         assert specs[invariant.name].blocking is invariant.is_blocking
     # dbt tests are asset checks too
     graph = definitions.resolve_asset_graph()
-    check_names = {key.name for key in graph.asset_check_keys}
-    assert "unique_fct_lead_cycles_cycle_id" in check_names
+    checks = {(key.asset_key.path[-1], key.name) for key in graph.asset_check_keys}
+    # the key columns' tests of a model are one check (column_checks), its other tests one each
+    assert any(
+        asset == "fct_lead_cycles" and name.startswith("column_checks_fct_lead_cycles")
+        for asset, name in checks
+    ), sorted(checks)[:20]
+    assert (
+        "fct_lead_cycles",
+        "relationships_fct_lead_cycles_lead_id__lead_id__ref_dim_leads_",
+    ) in checks
 
 
 def test_the_schedule_runs_nightly_at_two_utc_with_the_tick_as_as_of(definitions) -> None:  # type: ignore[no-untyped-def]
@@ -132,6 +140,14 @@ def test_cli_runs_record_into_the_warehouse_dagster_home_the_ui_opens(
     # what `lead-funnel ui` opens for this warehouse (DAGSTER_HOME = that directory) sees it
     seen = DagsterInstance.from_config(str(settings.dagster_home))
     assert [run.run_id for run in seen.get_runs()] == [run_id]
+    # with its events, written through the run's pooled event-log connections
+    steps = [
+        (entry.dagster_event.event_type_value, entry.dagster_event.step_key)
+        for entry in seen.all_logs(run_id)
+        if entry.dagster_event is not None and entry.dagster_event.step_key
+    ]
+    assert ("STEP_SUCCESS", "one") in steps
+    assert seen.get_run_by_id(run_id).is_success
 
 
 def test_the_data_gate_is_a_blocking_check_publication_waits_for(definitions) -> None:  # type: ignore[no-untyped-def]
