@@ -8,16 +8,16 @@ from pathlib import Path
 
 import duckdb
 
-from lead_funnel_tools.bench import assertion_inventory
 from lead_funnel.dbt_cli import run_dbt
+from lead_funnel_tools.bench import assertion_inventory
 
 ROWS = [
-    ("L1", "webinar", "mql", 0, "2025-01-02 10:00:00"),
-    ("L1", "webinar", "sal", 1, "2025-01-02 10:00:00"),  # lead_id twice
-    (None, "webinar", "lead", 0, "2025-01-03 10:00:00"),  # no lead_id
-    ("L3", "webinar", "limbo", 0, None),  # a stage nobody defined, no created_at
-    ("L4", "webinar", None, 0, "2025-01-04 10:00:00"),  # no stage (null passes accepted_values)
-    ("L5", "email", "won", 2, "2025-01-05 10:00:00"),  # sound
+    ("C1", "webinar", "spread"),
+    ("C1", "webinar", "no_dates"),  # campaign_id twice
+    (None, "webinar", "spread"),  # no campaign_id
+    ("C3", None, "guesswork"),  # no channel, a spend rule nobody defined
+    ("C4", "email", None),  # no spend rule (null passes accepted_values)
+    ("C5", "email", "no_actual_cost"),  # sound
 ]
 
 
@@ -25,7 +25,7 @@ def test_column_checks_returns_each_failing_row_and_value_once(tmp_path: Path) -
     database = tmp_path / "check.duckdb"
     target = tmp_path / "target"
     run_dbt(
-        ["compile", "--select", "dim_leads,test_name:column_checks", "--quiet"],
+        ["compile", "--select", "int_campaign_spend,test_name:column_checks", "--quiet"],
         database=database,
         target_path=target,
     )
@@ -35,34 +35,34 @@ def test_column_checks_returns_each_failing_row_and_value_once(tmp_path: Path) -
         for node in manifest["nodes"].values()
         if node["resource_type"] == "test"
         and node["test_metadata"]["name"] == "column_checks"
-        and node["attached_node"] == "model.lead_funnel.dim_leads"
+        and node["attached_node"] == "model.lead_funnel.int_campaign_spend"
     ]
     compiled = test["compiled_code"]
     with duckdb.connect(str(database)) as con:
-        con.execute("create schema if not exists marts")
+        con.execute("create schema if not exists intermediate")
         con.execute(
-            "create table marts.dim_leads (lead_id varchar, channel varchar, current_stage varchar,"
-            " cycle_count integer, created_at timestamp)"
+            "create table intermediate.int_campaign_spend"
+            " (campaign_id varchar, channel varchar, spend_rule varchar)"
         )
-        con.executemany("insert into marts.dim_leads values (?, ?, ?, ?, ?)", ROWS)
+        con.executemany("insert into intermediate.int_campaign_spend values (?, ?, ?)", ROWS)
         found = sorted(con.execute(compiled).fetchall(), key=str)
     assert found == sorted(
         [
-            ("not_null", "lead_id", None),
-            ("not_null", "current_stage", None),
-            ("not_null", "created_at", None),
-            ("unique", "lead_id", "L1"),
-            ("accepted_values", "current_stage", "limbo"),
+            ("not_null", "campaign_id", None),
+            ("not_null", "channel", None),
+            ("not_null", "spend_rule", None),
+            ("unique", "campaign_id", "C1"),
+            ("accepted_values", "spend_rule", "guesswork"),
         ],
         key=str,
     )
     folded = {
         (kind, column)
         for model, kind, column, _values, _settings in assertion_inventory(manifest)
-        if model == "model.lead_funnel.dim_leads"
+        if model == "model.lead_funnel.int_campaign_spend"
     }
     assert folded >= {
-        ("not_null", "lead_id"),
-        ("unique", "lead_id"),
-        ("accepted_values", "current_stage"),
+        ("not_null", "campaign_id"),
+        ("unique", "campaign_id"),
+        ("accepted_values", "spend_rule"),
     }
