@@ -384,6 +384,22 @@ def cmd_import_olist(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_copy_raw(args: argparse.Namespace) -> int:
+    from lead_funnel.spark_engine import SparkEngineError, copy_raw, require_warehouse_dir
+
+    try:
+        warehouse_dir = require_warehouse_dir(args.warehouse_dir)
+        copied = copy_raw(args.database, warehouse_dir)
+    except SparkEngineError as error:
+        print(f"lead-funnel copy-raw FAILED: {error}", file=sys.stderr)
+        return 2
+    rows = sum(table.rows for table in copied)
+    print(
+        f"copied {len(copied)} raw tables ({rows:,} rows) into the Spark warehouse {warehouse_dir}"
+    )
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from lead_funnel.bench import main as bench_main
 
@@ -534,6 +550,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--source-dir", type=Path, default=REPO_ROOT.parent / "shared" / "reference-data" / "olist"
     )
     olist.set_defaults(func=cmd_import_olist)
+
+    copy = commands.add_parser(
+        "copy-raw", help="land a DuckDB file's raw schemas as Spark tables (--engine spark)"
+    )
+    _database_argument(copy)
+    copy.add_argument("--engine", choices=["spark"], required=True)
+    copy.add_argument(
+        "--warehouse-dir", type=Path, default=None, help="the Spark warehouse and catalog directory"
+    )
+    copy.set_defaults(func=cmd_copy_raw)
 
     bench = commands.add_parser("bench", help="measure generation and runs at 10k..1M leads")
     bench.add_argument("--sizes", default="10000,100000,1000000")
