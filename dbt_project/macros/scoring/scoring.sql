@@ -31,7 +31,7 @@
 {#- A score bound as text: no decimals when it is whole ('60', not '60.0'). -#}
 {% macro format_score(value) -%}
     case
-        when {{ value }} = round({{ value }}) then cast(cast({{ value }} as bigint) as varchar)
-        else cast({{ value }} as varchar)
+        when {{ value }} = round({{ value }}) then cast(cast({{ value }} as bigint) as string)
+        else cast({{ value }} as string)
     end
 {%- endmacro %}

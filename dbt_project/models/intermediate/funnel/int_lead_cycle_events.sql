@@ -39,7 +39,7 @@ lead_digests as (
 
 events as (
 
-    select * exclude (lead_digest)
+    select {{ star_except(ref('int_lead_handoff_events'), ['lead_digest']) }}
     from all_events
     {{- only_leads_to_rebuild(incremental) }}
 

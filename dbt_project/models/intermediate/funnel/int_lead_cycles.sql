@@ -78,18 +78,18 @@ aggregated as (
         lead_id,
         cycle_number,
         min(event_at) filter (where is_cycle_start) as mql_at,
-        arg_min(event_kind, event_sequence) filter (where is_cycle_start) as opener_kind,
+        {{ arg_min_of('event_kind', 'event_sequence') }} filter (where is_cycle_start) as opener_kind,
         bool_or(is_integration_change) filter (where is_cycle_start) as opened_by_integration,
-        arg_min(stage, event_sequence) filter (
+        {{ arg_min_of('stage', 'event_sequence') }} filter (
             where not is_cycle_start
             and stage in ('sal', 'rejected', 'recycled', 'disqualified', 'sql', 'opportunity', 'won', 'lost')
         ) as first_decision_stage,
-        arg_min(event_at, event_sequence) filter (
+        {{ arg_min_of('event_at', 'event_sequence') }} filter (
             where not is_cycle_start
             and stage in ('sal', 'rejected', 'recycled', 'disqualified', 'sql', 'opportunity', 'won', 'lost')
         ) as first_decision_at,
-        arg_min(event_at, event_sequence) filter (where stage = 'sql') as recorded_sql_at,
-        arg_min(event_at, event_sequence) filter (where stage in ('opportunity', 'won', 'lost'))
+        {{ arg_min_of('event_at', 'event_sequence') }} filter (where stage = 'sql') as recorded_sql_at,
+        {{ arg_min_of('event_at', 'event_sequence') }} filter (where stage in ('opportunity', 'won', 'lost'))
             as first_opportunity_stage_at,
         bool_or(stage in ('opportunity', 'won', 'lost')) as reached_opportunity,
         max(event_at) filter (where is_cycle_close) as closed_at,
@@ -173,7 +173,7 @@ labelled as (
 final as (
 
     select
-        labelled.lead_id || '-' || cast(labelled.cycle_number as varchar) as cycle_id,
+        labelled.lead_id || '-' || cast(labelled.cycle_number as string) as cycle_id,
         labelled.lead_id,
         labelled.cycle_number,
         case

@@ -38,25 +38,23 @@
     select md5(concat_ws(
         '#',
         (
-            select string_agg(
-                concat_ws('|', priority, url_pattern, activity_kind), ';'
-                order by priority, url_pattern, activity_kind
-            )
+            select {{ ordered_string_agg(
+                "concat_ws('|', priority, url_pattern, activity_kind)", "';'",
+                "concat_ws('|', priority, url_pattern, activity_kind)") }}
             from {{ ref('page_rules') }}
         ),
         (
-            select string_agg(
-                concat_ws('|', priority, form_pattern, activity_kind), ';'
-                order by priority, form_pattern, activity_kind
-            )
+            select {{ ordered_string_agg(
+                "concat_ws('|', priority, form_pattern, activity_kind)", "';'",
+                "concat_ws('|', priority, form_pattern, activity_kind)") }}
             from {{ ref('form_rules') }}
         ),
         (
-            select string_agg(form_name, ';' order by form_name)
+            select {{ ordered_string_agg('form_name', "';'", 'form_name') }}
             from {{ ref('fast_lane_forms') }}
         ),
         (
-            select cast(open_click_window_hours as varchar)
+            select cast(open_click_window_hours as string)
             from {{ ref('int_settings') }}
         )
     )) as rules_fingerprint
@@ -144,7 +142,7 @@ url_kinds as (
 
     select
         urls.webpage_url,
-        arg_min(page_rules.activity_kind, page_rules.priority) as activity_kind
+        {{ arg_min_of('page_rules.activity_kind', 'page_rules.priority') }} as activity_kind
     from urls
     inner join page_rules
         on contains(urls.webpage_path, page_rules.url_pattern)
@@ -155,7 +153,7 @@ url_kinds as (
 visit_activities as (
 
     select
-        'visit:' || cast(visits.activity_id as varchar) as activity_key,
+        'visit:' || cast(visits.activity_id as string) as activity_key,
         visits.original_marketo_lead_id,
         visits.activity_at,
         visits.activity_at as scored_at,
@@ -209,7 +207,7 @@ form_rule_matches as (
 
     select
         form_names.form_name,
-        arg_min(form_rules.activity_kind, form_rules.priority) as activity_kind
+        {{ arg_min_of('form_rules.activity_kind', 'form_rules.priority') }} as activity_kind
     from form_names
     inner join form_rules
         on contains(lower(form_names.form_name), form_rules.form_pattern)
@@ -236,7 +234,7 @@ form_kinds as (
 form_activities as (
 
     select
-        'form:' || cast(forms.activity_id as varchar) as activity_key,
+        'form:' || cast(forms.activity_id as string) as activity_key,
         forms.original_marketo_lead_id,
         forms.activity_at,
         forms.activity_at as scored_at,
@@ -255,9 +253,9 @@ all_clicks as (
         clicks.original_marketo_lead_id,
         clicks.activity_at,
         coalesce(
-            cast(clicks.email_template_id as varchar),
+            cast(clicks.email_template_id as string),
             clicks.primary_attribute_value,
-            cast(clicks.primary_attribute_value_id as varchar)
+            cast(clicks.primary_attribute_value_id as string)
         ) as email_key,
         clicks.synced_at
     from {{ ref('stg_marketo__activity_click_email') }} as clicks
@@ -276,7 +274,7 @@ clicks as (
 click_activities as (
 
     select
-        'click:' || cast(activity_id as varchar) as activity_key,
+        'click:' || cast(activity_id as string) as activity_key,
         original_marketo_lead_id,
         activity_at,
         activity_at as scored_at,
@@ -293,9 +291,9 @@ all_opens as (
         opens.original_marketo_lead_id,
         opens.activity_at,
         coalesce(
-            cast(opens.email_template_id as varchar),
+            cast(opens.email_template_id as string),
             opens.primary_attribute_value,
-            cast(opens.primary_attribute_value_id as varchar)
+            cast(opens.primary_attribute_value_id as string)
         ) as email_key,
         opens.synced_at
     from {{ ref('stg_marketo__activity_open_email') }} as opens
@@ -344,7 +342,7 @@ open_confirmations as (
 open_activities as (
 
     select
-        'open:' || cast(opens.activity_id as varchar) as activity_key,
+        'open:' || cast(opens.activity_id as string) as activity_key,
         opens.original_marketo_lead_id,
         opens.activity_at,
         coalesce(open_confirmations.confirmed_at, opens.activity_at) as scored_at,
