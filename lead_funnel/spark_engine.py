@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -173,3 +175,40 @@ def copy_raw(
                 frame.write.mode("overwrite").format("parquet").saveAsTable(f"{schema}.`{table}`")
                 copied.append(CopiedTable(schema, table, arrow.num_rows))
     return copied
+
+
+def run_dbt_on_spark(
+    args: Sequence[str],
+    *,
+    warehouse_dir: Path,
+    as_of: datetime,
+    target_path: Path,
+) -> subprocess.CompletedProcess[str]:
+    """`dbt <args> --full-refresh` on the `spark` target for warehouse_dir.
+
+    Always a full refresh for now: the delete+insert incremental models have no Parquet
+    equivalent until the incremental unit maps to a partition (see macros/cross_engine).
+    """
+    from lead_funnel.dbt_cli import dbt_environment, dbt_executable
+
+    require_java()
+    # LEAD_FUNNEL_DATABASE is not read on the spark target; point it inside the warehouse
+    # directory so nothing can reach a DuckDB file by accident
+    env = spark_environment(
+        warehouse_dir,
+        dbt_environment(Path(warehouse_dir) / "unused.duckdb", as_of=as_of),
+    )
+    command = [
+        dbt_executable(),
+        *args,
+        "--full-refresh",
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(target_path),
+        "--log-path",
+        str(Path(target_path) / "logs"),
+    ]
+    return subprocess.run(
+        command, cwd=DBT_PROJECT_DIR, env=env, text=True, capture_output=True, check=False
+    )

@@ -49,18 +49,21 @@
 {%- endmacro %}
 
 
-{#- `values` joined by `separator` in the order of `order_by` (an aggregate; `distinct` drops repeats). -#}
-{% macro ordered_string_agg(values, separator, order_by, distinct=false) -%}
-    {{ return(adapter.dispatch('ordered_string_agg', 'lead_funnel')(values, separator, order_by, distinct)) }}
+{#- `values` joined by `separator` in the order of `order_by` (an aggregate; `distinct` drops
+    repeats; `where` keeps only the rows it holds for). -#}
+{% macro ordered_string_agg(values, separator, order_by, distinct=false, where=none) -%}
+    {{ return(adapter.dispatch('ordered_string_agg', 'lead_funnel')(values, separator, order_by, distinct, where)) }}
 {%- endmacro %}
-{% macro default__ordered_string_agg(values, separator, order_by, distinct) -%}
+{% macro default__ordered_string_agg(values, separator, order_by, distinct, where) -%}
     string_agg({% if distinct %}distinct {% endif %}{{ values }}, {{ separator }} order by {{ order_by }})
+    {%- if where is not none %} filter (where {{ where }}){% endif %}
 {%- endmacro %}
 {#- Spark: collect (value, sort key) pairs, sort them, keep the values; null when there is none. -#}
-{% macro spark__ordered_string_agg(values, separator, order_by, distinct) -%}
+{% macro spark__ordered_string_agg(values, separator, order_by, distinct, where) -%}
     nullif(array_join(transform(
         array_sort({% if distinct %}collect_set{% else %}collect_list{% endif %}(
-            named_struct('sort_key', {{ order_by }}, 'value', {{ values }}))),
+            named_struct('sort_key', {{ order_by }}, 'value', {{ values }}))
+            {%- if where is not none %} filter (where {{ where }}){% endif %}),
         pair -> pair.value), {{ separator }}), '')
 {%- endmacro %}
 
@@ -233,3 +236,42 @@
     {%- endfor -%}
     {{ return(statements[0] if statements else '') }}
 {% endmacro %}
+
+
+{#- A window's last non-null value of `expression` (put `over (...)` after it). -#}
+{% macro last_value_ignoring_nulls(expression) -%}
+    {{ return(adapter.dispatch('last_value_ignoring_nulls', 'lead_funnel')(expression)) }}
+{%- endmacro %}
+{% macro default__last_value_ignoring_nulls(expression) -%}last_value({{ expression }} ignore nulls){%- endmacro %}
+{% macro spark__last_value_ignoring_nulls(expression) -%}last_value({{ expression }}, true){%- endmacro %}
+
+
+{#- Every row of `left` with `columns` (alias: column) of the `right` row with the same `keys`
+    and the latest `right_time` at or before `left_time` (DuckDB's ASOF LEFT JOIN); a whole
+    select statement. -#}
+{% macro asof_left_join(left, right, keys, left_time, right_time, columns) -%}
+    {{ return(adapter.dispatch('asof_left_join', 'lead_funnel')(left, right, keys, left_time, right_time, columns)) }}
+{%- endmacro %}
+{% macro default__asof_left_join(left, right, keys, left_time, right_time, columns) -%}
+    select
+        {{ left }}.*,
+        {%- for alias, column in columns.items() %}
+        {{ right }}.{{ column }} as {{ alias }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ left }}
+    asof left join {{ right }}
+        on {% for key in keys %}{{ left }}.{{ key }} = {{ right }}.{{ key }} and {% endfor %}{{ left }}.{{ left_time }} >= {{ right }}.{{ right_time }}
+{%- endmacro %}
+{#- Spark: a correlated subquery per column, the value at the latest right_time. -#}
+{% macro spark__asof_left_join(left, right, keys, left_time, right_time, columns) -%}
+    select
+        {{ left }}.*,
+        {%- for alias, column in columns.items() %}
+        (
+            select max_by(asof_right.{{ column }}, asof_right.{{ right_time }})
+            from {{ right }} as asof_right
+            where {% for key in keys %}asof_right.{{ key }} = {{ left }}.{{ key }} and {% endfor %}{{ left }}.{{ left_time }} >= asof_right.{{ right_time }}
+        ) as {{ alias }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ left }}
+{%- endmacro %}

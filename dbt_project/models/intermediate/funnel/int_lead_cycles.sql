@@ -136,13 +136,9 @@ decided as (
 
 with_reason as (
 
-    select
-        decided.*,
-        reason_changes.rejection_reason_label as reason_label_from_history
-    from decided
-    asof left join reason_changes
-        on decided.lead_id = reason_changes.lead_id
-            and decided.reason_lookup_at >= reason_changes.changed_at
+    {{ asof_left_join(
+        'decided', 'reason_changes', keys=['lead_id'], left_time='reason_lookup_at',
+        right_time='changed_at', columns={'reason_label_from_history': 'rejection_reason_label'}) }}
 
 ),
 
