@@ -5,7 +5,7 @@
 
 {#- Points decayed by age: an event exactly one half-life before `at` counts half. -#}
 {% macro decayed_points(points, event_at, at, half_life_days) -%}
-    ({{ points }}) * pow(0.5, {{ dbt.datediff(event_at, at, 'second') }} / 86400.0 / ({{ half_life_days }}))
+    ({{ points }}) * pow(0.5, {{ dbt.datediff(event_at, at, 'second') }} / 86400.0e0 / ({{ half_life_days }}))
 {%- endmacro %}
 
 
