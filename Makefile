@@ -17,14 +17,14 @@ export GX_ANALYTICS_ENABLED := false
 export DAGSTER_DISABLE_TELEMETRY := true
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup run test lint ui bench clean
+.PHONY: test-spark setup run test lint ui bench clean
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,spark]'
 	touch $(STAMP)
 
 run: setup
@@ -32,7 +32,12 @@ run: setup
 	$(BIN)/lead-funnel run --database $(DATABASE) --as-of '$(DEMO_AS_OF)'
 
 test: setup
-	$(BIN)/python -m pytest
+	# the Spark equivalence build (~8-13 min on 2 cores) is outside the 30-minute suite until
+	# issue 17 brings it under its budget: `make test-spark` runs it
+	$(BIN)/python -m pytest -m "not spark"
+
+test-spark: setup
+	$(BIN)/python -m pytest -m spark tests/spark
 
 lint: setup
 	$(BIN)/ruff check lead_funnel lead_funnel_tools orchestration data_quality tests

@@ -314,6 +314,22 @@ def cmd_ui(args: argparse.Namespace) -> int:
 TOOL_COMMANDS_GROUP = "lead_funnel.commands"
 
 
+def cmd_copy_raw(args: argparse.Namespace) -> int:
+    from lead_funnel.spark_engine import SparkEngineError, copy_raw, require_warehouse_dir
+
+    try:
+        warehouse_dir = require_warehouse_dir(args.warehouse_dir)
+        copied = copy_raw(args.database, warehouse_dir)
+    except SparkEngineError as error:
+        print(f"lead-funnel copy-raw FAILED: {error}", file=sys.stderr)
+        return 2
+    rows = sum(table.rows for table in copied)
+    print(
+        f"copied {len(copied)} raw tables ({rows:,} rows) into the Spark warehouse {warehouse_dir}"
+    )
+    return 0
+
+
 def _add_tool_commands(commands: argparse._SubParsersAction) -> None:
     """The commands installed tools add (lead_funnel_tools: generate, import-olist, bench):
     each entry point of the group is a `register(commands)`; the product imports no tool."""
@@ -434,6 +450,16 @@ def build_parser() -> argparse.ArgumentParser:
     database_argument(ui)
     ui.add_argument("--port", type=int, default=3000)
     ui.set_defaults(func=cmd_ui)
+
+    copy = commands.add_parser(
+        "copy-raw", help="land a DuckDB file's raw schemas as Spark tables (--engine spark)"
+    )
+    database_argument(copy)
+    copy.add_argument("--engine", choices=["spark"], required=True)
+    copy.add_argument(
+        "--warehouse-dir", type=Path, default=None, help="the Spark warehouse and catalog directory"
+    )
+    copy.set_defaults(func=cmd_copy_raw)
 
     return parser
 

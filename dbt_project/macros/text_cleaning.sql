@@ -9,7 +9,7 @@
         case
             when contains({{ trimmed }}, '  ') or contains({{ trimmed }}, chr(9)) or contains({{ trimmed }}, chr(10))
                 or contains({{ trimmed }}, chr(12)) or contains({{ trimmed }}, chr(13))
-                then trim(regexp_replace({{ column }}, '\s+', ' ', 'g'))
+                then trim({{ regexp_replace_all(column, "'\\s+'", "' '") }})
             else {{ trimmed }}
         end,
         ''
@@ -23,7 +23,7 @@
 
 {#- An email is usable when it has one @ with something before it and a dotted domain after it. -#}
 {% macro is_valid_email(column) -%}
-    coalesce(regexp_full_match(trim({{ column }}), '[^@\s]+@[^@\s]+\.[^@\s.]+'), false)
+    coalesce({{ regexp_whole_match('trim(' ~ column ~ ')', "'[^@\\s]+@[^@\\s]+\\.[^@\\s.]+'") }}, false)
 {%- endmacro %}
 
 {#- The domain of a valid email, lower-cased; null for a malformed one. -#}

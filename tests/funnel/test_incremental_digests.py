@@ -20,10 +20,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from lead_funnel.raw_writer import write_raw_tables
 
 from lead_funnel.dbt_cli import run_dbt
 from lead_funnel.paths import DBT_PROJECT_DIR
+from lead_funnel_tools.raw_writer import write_raw_tables
 from tests.scenarios.handbuilt import AS_OF, build_rows
 
 MODEL = "intermediate.int_lead_status_changes"

@@ -12,7 +12,7 @@
 {%- endmacro %}
 
 {% macro funnel_days_between(start_column, end_column) -%}
-    ({{ dbt.datediff(start_column, end_column, 'second') }} / 86400.0)
+    ({{ dbt.datediff(start_column, end_column, 'second') }} / 86400.0e0)
 {%- endmacro %}
 
 {#- The first day of the month (or quarter) of a timestamp or date, as a DATE. -#}

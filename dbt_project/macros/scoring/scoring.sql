@@ -5,7 +5,7 @@
 
 {#- Points decayed by age: an event exactly one half-life before `at` counts half. -#}
 {% macro decayed_points(points, event_at, at, half_life_days) -%}
-    ({{ points }}) * pow(0.5, {{ dbt.datediff(event_at, at, 'second') }} / 86400.0 / ({{ half_life_days }}))
+    ({{ points }}) * pow(0.5, {{ dbt.datediff(event_at, at, 'second') }} / 86400.0e0 / ({{ half_life_days }}))
 {%- endmacro %}
 
 
@@ -31,7 +31,7 @@
 {#- A score bound as text: no decimals when it is whole ('60', not '60.0'). -#}
 {% macro format_score(value) -%}
     case
-        when {{ value }} = round({{ value }}) then cast(cast({{ value }} as bigint) as varchar)
-        else cast({{ value }} as varchar)
+        when {{ value }} = round({{ value }}) then cast(cast({{ value }} as bigint) as string)
+        else cast({{ value }} as string)
     end
 {%- endmacro %}

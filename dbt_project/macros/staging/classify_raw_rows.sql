@@ -39,7 +39,7 @@
 {%- set key_parts = [] -%}
 {%- for column in key_columns -%}
     {%- do landed_keys.append(adapter.quote('_landed_' ~ column) ~ ' is null') -%}
-    {%- do key_parts.append('coalesce(cast(' ~ column ~ ' as varchar), ' ~ adapter.quote('_landed_' ~ column) ~ ')') -%}
+    {%- do key_parts.append('coalesce(cast(' ~ column ~ ' as string), ' ~ adapter.quote('_landed_' ~ column) ~ ')') -%}
 {%- endfor -%}
 {%- set key_is_null = '(' ~ landed_keys | join(' or ') ~ ')' -%}
 {%- set key_did_not_parse = '(' ~ key_columns | join(' is null or ') ~ ' is null)' -%}
@@ -72,7 +72,8 @@ identified as (
         so a type change keeps it): the identity of a row without a key -#}
     select
         raw_rows.*,
-        {{ row_digest_except(['_fivetran_synced', '_raw_schema_digest']) }} as _row_identity
+        {{ row_digest_except(['_fivetran_synced', '_raw_schema_digest'],
+            conformed_column_names(source_name, table_name, key_columns)) }} as _row_identity
     from raw_rows
 
 ),
@@ -82,7 +83,7 @@ keys as (
     select
         identified.*,
         case
-            when {{ key_is_null }} then 'null_key:' || cast(_row_identity as varchar)
+            when {{ key_is_null }} then 'null_key:' || cast(_row_identity as string)
             else {{ key_expression }}
         end as _dedupe_key
     from identified
@@ -94,7 +95,7 @@ hashed as (
     {#- the row hash finds the rows not classified yet and breaks ties between syncs of one key -#}
     select
         keys.*,
-        hash(keys) as _row_hash
+        {{ whole_row_hash('keys') }} as _row_hash
     from keys
 
 ),
@@ -179,15 +180,15 @@ dispositioned as (
 
 
 {#- A digest of every column of the row being selected but `excluded`. -#}
-{% macro row_digest_except(excluded) -%}
-    {{ return(adapter.dispatch('row_digest_except', 'lead_funnel')(excluded)) }}
+{% macro row_digest_except(excluded, columns=none) -%}
+    {{ return(adapter.dispatch('row_digest_except', 'lead_funnel')(excluded, columns)) }}
 {%- endmacro %}
 
 {#- `*columns(...)` unpacks the columns as arguments (sqlfluff's duckdb dialect cannot parse it yet) -#}
-{% macro duckdb__row_digest_except(excluded) -%}
+{% macro duckdb__row_digest_except(excluded, columns=none) -%}
     hash(*columns(* exclude ({{ excluded | join(', ') }}))) -- noqa: PRS
 {% endmacro %}
 
-{% macro default__row_digest_except(excluded) -%}
+{% macro default__row_digest_except(excluded, columns=none) -%}
     {{ exceptions.raise_compiler_error("row_digest_except is written for DuckDB only: add a " ~ adapter.type() ~ "__row_digest_except macro") }}
 {%- endmacro %}

@@ -79,11 +79,11 @@
             select
                 *,
                 {%- for column in landed_text_columns %}
-                cast({{ adapter.quote(column) }} as varchar) as {{ adapter.quote('_landed_' ~ column) }},
+                cast({{ adapter.quote(column) }} as string) as {{ adapter.quote('_landed_' ~ column) }},
                 {%- endfor %}
-                cast(null as varchar) as _unparseable_columns,
-                cast(null as varchar) as _unparseable_values,
-                cast(null as varchar) as _raw_schema_digest
+                cast(null as string) as _unparseable_columns,
+                cast(null as string) as _unparseable_values,
+                cast(null as string) as _raw_schema_digest
             from {{ source_relation }}
         {%- else -%}
             {%- set declared = declared_source_columns(source_name, table_name) -%}
@@ -93,7 +93,7 @@
             {%- set unparseable_values = [] -%}
             select
             {%- for column in declared %}
-                {%- set declared_type = column.data_type | upper -%}
+                {%- set declared_type = engine_type_name(column.data_type | upper) -%}
                 {%- set quoted = adapter.quote(column.name) -%}
                 {%- if column.name | lower not in actual %}
                 cast(null as {{ declared_type }}) as {{ quoted }},
@@ -107,23 +107,23 @@
                 {{ conformed }} as {{ quoted }},
                         {%- do unparseable_checks.append("case when " ~ failed ~ " then '" ~ column.name ~ "' end") -%}
                         {%- do unparseable_values.append(
-                            "case when " ~ failed ~ " then '" ~ column.name ~ "=' || cast(" ~ quoted ~ " as varchar) end") -%}
+                            "case when " ~ failed ~ " then '" ~ column.name ~ "=' || cast(" ~ quoted ~ " as string) end") -%}
                     {%- endif -%}
                 {%- endif -%}
             {%- endfor %}
             {%- for column in landed_text_columns %}
                 {%- if column | lower in actual %}
-                cast({{ adapter.quote(column) }} as varchar) as {{ adapter.quote('_landed_' ~ column) }},
+                cast({{ adapter.quote(column) }} as string) as {{ adapter.quote('_landed_' ~ column) }},
                 {%- else %}
-                cast(null as varchar) as {{ adapter.quote('_landed_' ~ column) }},
+                cast(null as string) as {{ adapter.quote('_landed_' ~ column) }},
                 {%- endif -%}
             {%- endfor %}
             {%- if unparseable_checks | length > 0 %}
                 nullif(concat_ws(',', {{ unparseable_checks | join(', ') }}), '') as _unparseable_columns,
                 nullif(concat_ws('; ', {{ unparseable_values | join(', ') }}), '') as _unparseable_values,
             {%- else %}
-                cast(null as varchar) as _unparseable_columns,
-                cast(null as varchar) as _unparseable_values,
+                cast(null as string) as _unparseable_columns,
+                cast(null as string) as _unparseable_values,
             {%- endif %}
                 '{{ raw_schema_digest(source_name, table_name) }}' as _raw_schema_digest
             {%- if relation is none %}
@@ -186,9 +186,21 @@
 
 {#- Whether a raw value counts as landed: not null, and for text not blank. -#}
 {% macro landed_value_present(expression, actual_type) -%}
-    {%- if actual_type == 'VARCHAR' -%}
+    {%- if actual_type == engine_type_name('VARCHAR') -%}
         nullif(trim({{ expression }}), '') is not null
     {%- else -%}
         {{ expression }} is not null
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- The names of the columns conformed_source selects, in its order. -#}
+{% macro conformed_column_names(source_name, table_name, landed_text_columns=[]) %}
+    {#- a unit test's graph has no sources: its fixture rows are digested by DuckDB's `* exclude` -#}
+    {%- if not execute or model.resource_type == 'unit_test' -%}{{ return([]) }}{%- endif -%}
+    {%- set names = [] -%}
+    {%- for column in declared_source_columns(source_name, table_name) -%}{%- do names.append(column.name) -%}{%- endfor -%}
+    {%- for column in landed_text_columns -%}{%- do names.append('_landed_' ~ column) -%}{%- endfor -%}
+    {%- do names.extend(['_unparseable_columns', '_unparseable_values', '_raw_schema_digest']) -%}
+    {{ return(names) }}
+{% endmacro %}

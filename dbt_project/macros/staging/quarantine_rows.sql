@@ -14,10 +14,10 @@ with
         base_row._dedupe_key as record_key,
         base_row._quarantine_reason as reason,
         base_row._fivetran_synced as synced_at,
-        to_json(base_row) as raw_row
+        {{ row_to_json('base_row') }} as raw_row
     -- the incremental mechanism's bucket columns say nothing about the raw row
     from (
-        select * exclude ({{ bucket_columns() | join(', ') }})
+        select {{ star_except(ref('base_' ~ source_name ~ '__' ~ table_name), bucket_columns()) }}
         from {{ ref('base_' ~ source_name ~ '__' ~ table_name) }}
     ) as base_row
     where base_row._disposition = 'quarantined'

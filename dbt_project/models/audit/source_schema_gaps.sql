@@ -30,10 +30,10 @@
 {%- endif %}
 
 select
-    cast(gaps.source_name as varchar) as source_name,
-    cast(gaps.table_name as varchar) as table_name,
-    cast(gaps.column_name as varchar) as column_name,
-    cast(gaps.gap as varchar) as gap
+    cast(gaps.source_name as string) as source_name,
+    cast(gaps.table_name as string) as table_name,
+    cast(gaps.column_name as string) as column_name,
+    cast(gaps.gap as string) as gap
 from (
     values
     {%- for gap in gaps %}

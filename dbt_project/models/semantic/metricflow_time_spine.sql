@@ -9,9 +9,7 @@ with
 days as (
 
     select cast(day_at as date) as date_day
-    from unnest(
-            generate_series(cast('2015-01-01' as date), cast('2035-12-31' as date), interval 1 day)
-        ) as spine (day_at)
+    from {{ series("cast('2015-01-01' as date)", "cast('2035-12-31' as date)", 'interval 1 day') }} as spine (day_at)
 
 ),
 

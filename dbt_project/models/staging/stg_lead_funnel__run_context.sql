@@ -9,7 +9,7 @@
 {%- if as_of %}
     {%- set as_of_expression = "cast('" ~ as_of ~ "' as timestamp)" %}
 {%- else %}
-    {%- set as_of_expression = "cast(date_trunc('second', timezone('UTC', now())) as timestamp)" %}
+    {%- set as_of_expression = utc_now() %}
 {%- endif %}
 
 select {{ as_of_expression }} as as_of

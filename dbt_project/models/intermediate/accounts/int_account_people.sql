@@ -75,13 +75,13 @@ department_personas as (
 
     select
         departments.department,
-        arg_min(persona_rules.persona, persona_rules.priority) as persona
+        {{ arg_min_of('persona_rules.persona', 'persona_rules.priority') }} as persona
     from (
         select distinct department from contacts
         where department is not null
     ) as departments
     inner join persona_rules
-        on regexp_matches(departments.department, persona_rules.title_pattern, 'i')
+        on {{ regexp_contains('departments.department', 'persona_rules.title_pattern', case_insensitive=true) }}
     group by departments.department
 
 ),
@@ -106,7 +106,7 @@ people as (
         leads.converted_account_id as own_account_id,
         leads.email_domain,
         leads.title,
-        cast(null as varchar) as department,
+        cast(null as string) as department,
         contacts.contact_id is null as is_counted_in_account
     from leads
     left join contacts

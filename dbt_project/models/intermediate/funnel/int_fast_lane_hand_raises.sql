@@ -34,7 +34,7 @@ crm_links as (
 hand_raises as (
 
     select
-        'form:' || cast(form_fills.activity_id as varchar) as hand_raise_id,
+        'form:' || cast(form_fills.activity_id as string) as hand_raise_id,
         crm_links.lead_id,
         form_fills.activity_at as hand_raised_at,
         form_fills.primary_attribute_value as form_name,

@@ -43,7 +43,7 @@ with_previous_state as (
 
     select
         *,
-        last_value(case when event_role <> 'neutral' then event_role end ignore nulls) over (
+        {{ last_value_ignoring_nulls("case when event_role <> 'neutral' then event_role end") }} over (
             partition by lead_id
             order by event_sequence
             rows between unbounded preceding and 1 preceding

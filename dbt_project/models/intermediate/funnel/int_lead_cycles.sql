@@ -93,19 +93,19 @@ aggregated as (
         lead_id,
         cycle_number,
         min(event_at) filter (where is_cycle_start) as mql_at,
-        arg_min(event_kind, event_sequence) filter (where is_cycle_start) as opener_kind,
+        {{ arg_min_of('event_kind', 'event_sequence') }} filter (where is_cycle_start) as opener_kind,
         bool_or(is_integration_change) filter (where is_cycle_start) as opened_by_integration,
-        arg_min(stage_sales_decision, event_sequence) filter (
+        {{ arg_min_of('stage_sales_decision', 'event_sequence') }} filter (
             where not is_cycle_start and stage_sales_decision is not null
         ) as first_decision,
-        arg_min(is_stage_decision_inferred, event_sequence) filter (
+        {{ arg_min_of('is_stage_decision_inferred', 'event_sequence') }} filter (
             where not is_cycle_start and stage_sales_decision is not null
         ) as is_first_decision_inferred,
-        arg_min(event_at, event_sequence) filter (
+        {{ arg_min_of('event_at', 'event_sequence') }} filter (
             where not is_cycle_start and stage_sales_decision is not null
         ) as first_decision_at,
-        arg_min(event_at, event_sequence) filter (where stage = 'sql') as recorded_sql_at,
-        arg_min(event_at, event_sequence) filter (where is_opportunity_stage) as first_opportunity_stage_at,
+        {{ arg_min_of('event_at', 'event_sequence') }} filter (where stage = 'sql') as recorded_sql_at,
+        {{ arg_min_of('event_at', 'event_sequence') }} filter (where is_opportunity_stage) as first_opportunity_stage_at,
         bool_or(coalesce(is_opportunity_stage, false)) as reached_opportunity,
         max(event_at) filter (where is_cycle_close) as closed_at,
         max(stage) filter (where is_cycle_close) as closing_stage,
@@ -149,13 +149,9 @@ decided as (
 
 with_reason as (
 
-    select
-        decided.*,
-        reason_changes.rejection_reason_label as reason_label_from_history
-    from decided
-    asof left join reason_changes
-        on decided.lead_id = reason_changes.lead_id
-            and decided.reason_lookup_at >= reason_changes.changed_at
+    {{ asof_left_join(
+        'decided', 'reason_changes', keys=['lead_id'], left_time='reason_lookup_at',
+        right_time='changed_at', columns={'reason_label_from_history': 'rejection_reason_label'}) }}
 
 ),
 
@@ -186,7 +182,7 @@ labelled as (
 final as (
 
     select
-        labelled.lead_id || '-' || cast(labelled.cycle_number as varchar) as cycle_id,
+        labelled.lead_id || '-' || cast(labelled.cycle_number as string) as cycle_id,
         labelled.lead_id,
         labelled.cycle_number,
         case

@@ -86,7 +86,7 @@ hand_raise_events as (
         hand_raised_at as event_at,
         'mql' as stage,
         form_name as status,
-        cast(null as varchar) as changed_by_user_id,
+        cast(null as string) as changed_by_user_id,
         false as is_integration_change,
         false as is_out_of_order_source
     from hand_raises
@@ -117,8 +117,8 @@ conversion_events as (
         coalesce(converted_leads.opportunity_created_at, cast(converted_leads.converted_date as timestamp))
             as event_at,
         'opportunity' as stage,
-        cast(null as varchar) as status,
-        cast(null as varchar) as changed_by_user_id,
+        cast(null as string) as status,
+        cast(null as string) as changed_by_user_id,
         false as is_integration_change,
         false as is_out_of_order_source
     from converted_leads
@@ -139,8 +139,8 @@ close_events as (
         'opportunity_close' as event_kind,
         coalesce(won_at, lost_at) as event_at,
         case when won_at is not null then 'won' else 'lost' end as stage,
-        cast(null as varchar) as status,
-        cast(null as varchar) as changed_by_user_id,
+        cast(null as string) as status,
+        cast(null as string) as changed_by_user_id,
         false as is_integration_change,
         false as is_out_of_order_source
     from converted_leads

@@ -145,7 +145,7 @@ final as (
         end as valid_from,
         next_interval_from as valid_to,
         next_interval_from is null as is_current,
-        lead_id || '-' || cast(stage_sequence as varchar) as stage_interval_id,
+        lead_id || '-' || cast(stage_sequence as string) as stage_interval_id,
         stage_sequence,
         is_inferred
     from numbered

@@ -89,7 +89,7 @@ initial_statuses as (
         leads.lead_id,
         'initial:' || leads.lead_id as status_change_id,
         leads.created_at as changed_at,
-        cast(null as varchar) as changed_by_user_id,
+        cast(null as string) as changed_by_user_id,
         case
             when first_change.lead_history_id is null then leads.status
             else first_change.old_value

@@ -83,7 +83,21 @@ spread as (
 final as (
 
     select
-        * exclude (window_days),
+        campaign_id,
+        campaign_name,
+        campaign_type,
+        channel,
+        is_channel_mapped,
+        campaign_status,
+        parent_campaign_id,
+        start_date,
+        end_date,
+        budgeted_cost,
+        actual_cost,
+        has_inverted_dates,
+        is_open_ended,
+        spread_start_date,
+        spread_end_date,
         case
             when actual_cost is null then 'no_actual_cost'
             when spread_start_date is null then 'no_dates'

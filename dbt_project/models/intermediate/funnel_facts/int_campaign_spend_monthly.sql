@@ -20,13 +20,11 @@ campaign_months as (
         campaigns.*,
         cast(months.month_start as date) as spend_month
     from campaigns,
-        lateral unnest(
-            generate_series(
-                cast({{ dbt.date_trunc('month', 'campaigns.spread_start_date') }} as date),
-                cast({{ dbt.date_trunc('month', 'campaigns.spread_end_date') }} as date),
-                interval 1 month
-            )
-        ) as months (month_start)
+        lateral {{ series(
+            "cast(" ~ dbt.date_trunc('month', 'campaigns.spread_start_date') ~ " as date)",
+            "cast(" ~ dbt.date_trunc('month', 'campaigns.spread_end_date') ~ " as date)",
+            'interval 1 month'
+        ) }} as months (month_start)
 
 ),
 

@@ -43,7 +43,7 @@ final as (
     select
         cycles.cycle_id,
         first_tasks.first_sales_touch_at,
-        {{ dbt.datediff('cycles.mql_at', 'first_tasks.first_sales_touch_at', 'second') }} / 60.0
+        {{ dbt.datediff('cycles.mql_at', 'first_tasks.first_sales_touch_at', 'second') }} / 60.0e0
             as minutes_to_first_sales_touch
     from cycles
     left join first_tasks

@@ -45,10 +45,10 @@ seniority_matches as (
 
     select
         titles.title,
-        arg_min(seniority_rules.seniority, seniority_rules.priority) as seniority
+        {{ arg_min_of('seniority_rules.seniority', 'seniority_rules.priority') }} as seniority
     from titles
     inner join seniority_rules
-        on regexp_matches(titles.title, seniority_rules.title_pattern, 'i')
+        on {{ regexp_contains('titles.title', 'seniority_rules.title_pattern', case_insensitive=true) }}
     group by titles.title
 
 ),
@@ -57,10 +57,10 @@ persona_matches as (
 
     select
         titles.title,
-        arg_min(persona_rules.persona, persona_rules.priority) as persona
+        {{ arg_min_of('persona_rules.persona', 'persona_rules.priority') }} as persona
     from titles
     inner join persona_rules
-        on regexp_matches(titles.title, persona_rules.title_pattern, 'i')
+        on {{ regexp_contains('titles.title', 'persona_rules.title_pattern', case_insensitive=true) }}
     group by titles.title
 
 ),

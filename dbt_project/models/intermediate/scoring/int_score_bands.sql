@@ -24,7 +24,7 @@ indexes as (
 
     select cast(band_range.band_index as integer) as band_index
     from band_count,
-        range(-1, band_count.closed_bands + 1) as band_range (band_index)
+        lateral {{ series('-1', 'band_count.closed_bands') }} as band_range (band_index)
 
 ),
 

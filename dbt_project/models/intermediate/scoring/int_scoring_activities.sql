@@ -70,7 +70,7 @@ url_kinds as (
 
     select
         urls.webpage_url,
-        arg_min(page_rules.activity_kind, page_rules.priority) as activity_kind
+        {{ arg_min_of('page_rules.activity_kind', 'page_rules.priority') }} as activity_kind
     from urls
     inner join page_rules
         on contains(urls.webpage_path, page_rules.url_pattern)
@@ -81,7 +81,7 @@ url_kinds as (
 visit_activities as (
 
     select
-        'visit:' || cast(visits.activity_id as varchar) as activity_key,
+        'visit:' || cast(visits.activity_id as string) as activity_key,
         visits.original_marketo_lead_id,
         visits.activity_at,
         visits.activity_at as scored_at,
@@ -133,7 +133,7 @@ form_rule_matches as (
 
     select
         form_names.form_name,
-        arg_min(form_rules.activity_kind, form_rules.priority) as activity_kind
+        {{ arg_min_of('form_rules.activity_kind', 'form_rules.priority') }} as activity_kind
     from form_names
     inner join form_rules
         on contains(lower(form_names.form_name), form_rules.form_pattern)
@@ -160,7 +160,7 @@ form_kinds as (
 form_activities as (
 
     select
-        'form:' || cast(forms.activity_id as varchar) as activity_key,
+        'form:' || cast(forms.activity_id as string) as activity_key,
         forms.original_marketo_lead_id,
         forms.activity_at,
         forms.activity_at as scored_at,
@@ -179,9 +179,9 @@ clicks as (
         clicks.original_marketo_lead_id,
         clicks.activity_at,
         coalesce(
-            cast(clicks.email_template_id as varchar),
+            cast(clicks.email_template_id as string),
             clicks.primary_attribute_value,
-            cast(clicks.primary_attribute_value_id as varchar)
+            cast(clicks.primary_attribute_value_id as string)
         ) as email_key,
         clicks.synced_at
     from {{ ref('int_events__email_clicks') }} as clicks
@@ -192,7 +192,7 @@ clicks as (
 click_activities as (
 
     select
-        'click:' || cast(activity_id as varchar) as activity_key,
+        'click:' || cast(activity_id as string) as activity_key,
         original_marketo_lead_id,
         activity_at,
         activity_at as scored_at,
@@ -209,9 +209,9 @@ opens as (
         opens.original_marketo_lead_id,
         opens.activity_at,
         coalesce(
-            cast(opens.email_template_id as varchar),
+            cast(opens.email_template_id as string),
             opens.primary_attribute_value,
-            cast(opens.primary_attribute_value_id as varchar)
+            cast(opens.primary_attribute_value_id as string)
         ) as email_key,
         opens.synced_at
     from {{ ref('int_events__email_opens') }} as opens
@@ -238,7 +238,7 @@ open_confirmations as (
 open_activities as (
 
     select
-        'open:' || cast(opens.activity_id as varchar) as activity_key,
+        'open:' || cast(opens.activity_id as string) as activity_key,
         opens.original_marketo_lead_id,
         opens.activity_at,
         coalesce(open_confirmations.confirmed_at, opens.activity_at) as scored_at,

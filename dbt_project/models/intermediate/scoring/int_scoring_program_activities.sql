@@ -120,8 +120,8 @@ combined as (
 final as (
 
     select
-        'program:' || cast(combined.program_id as varchar) || ':' || combined.activity_kind || ':'
-        || cast(combined.original_marketo_lead_id as varchar) as activity_key,
+        'program:' || cast(combined.program_id as string) || ':' || combined.activity_kind || ':'
+        || cast(combined.original_marketo_lead_id as string) as activity_key,
         combined.original_marketo_lead_id,
         combined.program_id,
         combined.activity_kind,

@@ -123,7 +123,7 @@ spend_only_rows as (
     select
         channel_spend.spend_month as cohort_month,
         channel_spend.channel,
-        cast(null as varchar) as lead_source,
+        cast(null as string) as lead_source,
         0 as mqls,
         0 as fast_lane_mqls,
         0 as sals,

@@ -281,8 +281,8 @@ findings as (
         quarter_start,
         channel,
         count(*) as findings_count,
-        string_agg(finding || ': ' || meaning, '; ' order by sort_order) as findings,
-        string_agg(recommended_action, '; ' order by sort_order) as recommended_actions
+        {{ ordered_string_agg("finding || ': ' || meaning", "'; '", 'sort_order') }} as findings,
+        {{ ordered_string_agg('recommended_action', "'; '", 'sort_order') }} as recommended_actions
     from fired
     group by quarter_start, channel
 

@@ -136,9 +136,8 @@ per_account as (
             as engaged_departments_30d,
         count(*) filter (where is_engaged_in_window and person_type = 'contact') as engaged_crm_contacts_30d,
         count(*) filter (where is_engaged_in_window and person_type = 'lead') as engaged_leads_30d,
-        string_agg(distinct department, ',' order by department) filter (
-            where is_engaged_in_window and has_known_department
-        ) as engaged_departments,
+        {{ ordered_string_agg('department', "','", 'department', distinct=true,
+            where='is_engaged_in_window and has_known_department') }} as engaged_departments,
         sum(activity_points) as activity_points,
         max(last_scored_activity_at) as last_scored_activity_at,
         max(fit_score) as best_lead_fit_score
@@ -160,7 +159,7 @@ all_accounts as (
 
     select
         per_account.account_id,
-        cast(null as varchar) as account_name,
+        cast(null as string) as account_name,
         substr(per_account.account_id, length('domain:') + 1) as account_domain,
         false as is_crm_account
     from per_account

@@ -61,7 +61,7 @@ candidates as (
         cast(grid_range.candidate_index as integer) as candidate_index,
         grid.grid_min + grid_range.candidate_index * grid.grid_step as threshold
     from grid,
-        range(0, grid.last_index + 1) as grid_range (candidate_index)
+        lateral {{ series('0', 'grid.last_index') }} as grid_range (candidate_index)
 
 ),
 

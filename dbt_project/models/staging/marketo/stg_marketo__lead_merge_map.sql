@@ -20,7 +20,7 @@ losing_ids as (
         activity_at as merged_at,
         activity_id
     from merge_activities,
-        unnest(string_split(merge_ids, ',')) as split (losing_id)
+        lateral {{ split_to_rows('merge_ids', "','") }} as split (losing_id)
     where nullif(trim(losing_id), '') is not null
 
 ),

@@ -1,0 +1,214 @@
+"""The Spark engine: a local Spark session whose catalog and tables live in one directory.
+
+The session's settings are the `spark` output of dbt_project/profiles.yml (one place):
+this module renders that output's `server_side_parameters` with the same environment
+dbt sees, so copy-raw, the tests and dbt-spark's session method open the same
+warehouse (Parquet tables under DIR/warehouse, a Derby metastore in DIR/metastore_db).
+
+pyspark is imported only inside the functions that need it: the CLI starts fast and
+a DuckDB-only install never imports it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lead_funnel.paths import DBT_PROJECT_DIR
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+WAREHOUSE_DIR_VARIABLE = "LEAD_FUNNEL_SPARK_WAREHOUSE_DIR"
+DBT_TARGET_VARIABLE = "LEAD_FUNNEL_DBT_TARGET"
+RAW_DATABASES = ("raw_salesforce", "raw_marketo")
+
+
+class SparkEngineError(RuntimeError):
+    """A Spark run cannot start or cannot find its input: the message names what to fix."""
+
+
+def spark_environment(warehouse_dir: Path, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment dbt (target `spark`) and this module read for one warehouse directory."""
+    env = dict(os.environ if base is None else base)
+    env[WAREHOUSE_DIR_VARIABLE] = str(Path(warehouse_dir).resolve())
+    env[DBT_TARGET_VARIABLE] = "spark"
+    return env
+
+
+def spark_settings(warehouse_dir: Path) -> dict[str, str]:
+    """The `spark` output's server_side_parameters, rendered for warehouse_dir."""
+    import jinja2
+    import yaml
+
+    env = spark_environment(warehouse_dir)
+
+    def env_var(name: str, default: str | None = None) -> str:
+        if name in env:
+            return env[name]
+        if default is None:
+            raise SparkEngineError(f"profiles.yml needs the environment variable {name}")
+        return default
+
+    profile = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text())
+    parameters = profile["lead_funnel"]["outputs"]["spark"]["server_side_parameters"]
+    template = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    template.globals["env_var"] = env_var
+    settings = {str(k): template.from_string(str(v)).render() for k, v in parameters.items()}
+    # dbt-spark pins ANSI mode off for its sessions; a session of ours reads the same way
+    settings["spark.sql.ansi.enabled"] = "false"
+    return settings
+
+
+def require_java() -> str:
+    """The java Spark will start, or a clear error (pyspark 4 needs Java 17 or 21)."""
+    java_home = os.environ.get("JAVA_HOME")
+    java = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
+    if not java or not Path(java).exists():
+        raise SparkEngineError(
+            "no Java found: the Spark engine needs Java 17 or 21 on PATH or in JAVA_HOME "
+            "(Debian/Ubuntu: apt-get install openjdk-17-jre-headless)"
+        )
+    return java
+
+
+def require_warehouse_dir(warehouse_dir: Path | None) -> Path:
+    if warehouse_dir is None:
+        raise SparkEngineError(
+            "--engine spark needs --warehouse-dir DIR: the directory that holds the Spark "
+            "tables (DIR/warehouse) and their catalog (DIR/metastore_db)"
+        )
+    return Path(warehouse_dir).resolve()
+
+
+@contextmanager
+def spark_session(warehouse_dir: Path) -> Iterator[SparkSession]:
+    """A local Spark session on warehouse_dir (the settings dbt's `spark` target uses)."""
+    require_java()
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as error:
+        raise SparkEngineError(
+            "pyspark is not installed: pip install -c constraints.txt -e '.[spark]'"
+        ) from error
+    warehouse_dir.mkdir(parents=True, exist_ok=True)
+    # pyspark 4.3 warns on pandas 3; the Arrow path used here does not go through pandas
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
+    builder = SparkSession.builder.enableHiveSupport()
+    for key, value in spark_settings(warehouse_dir).items():
+        builder = builder.config(key, value)
+    try:
+        session = builder.getOrCreate()
+    except Exception as error:  # py4j/JVM start-up failures have many types
+        raise SparkEngineError(
+            f"the Spark session did not start ({type(error).__name__}: {error}); check Java "
+            f"(17 or 21), that no other process holds {warehouse_dir / 'metastore_db'}, "
+            "and the LEAD_FUNNEL_SPARK_* settings"
+        ) from error
+    session.sparkContext.setLogLevel("ERROR")
+    try:
+        yield session
+    finally:
+        session.stop()
+
+
+@dataclass(frozen=True)
+class CopiedTable:
+    database: str
+    table: str
+    rows: int
+
+
+def _spark_ready(table: Any) -> Any:
+    """Naive DuckDB timestamps are UTC: hand them to Spark as UTC instants (TIMESTAMP)."""
+    import pyarrow as pa
+
+    columns = []
+    for field, column in zip(table.schema, table.columns, strict=True):
+        if pa.types.is_timestamp(field.type) and field.type.tz is None:
+            column = column.cast(pa.timestamp("us", tz="UTC"))
+        columns.append(column)
+    return pa.table(columns, names=table.schema.names)
+
+
+def copy_raw(
+    database: Path, warehouse_dir: Path, schemas: tuple[str, ...] = RAW_DATABASES
+) -> list[CopiedTable]:
+    """Land every table of the DuckDB file's raw schemas as a Spark Parquet table.
+
+    Each raw schema becomes a Spark database of the same name; a table that already
+    exists there is replaced. Raises SparkEngineError when the file or its raw
+    schemas are absent (nothing is written then).
+    """
+    import duckdb
+
+    database = Path(database)
+    if not database.exists():
+        raise SparkEngineError(f"no DuckDB file at {database}: run `lead-funnel generate` first")
+    with duckdb.connect(str(database), read_only=True) as con:
+        listed = con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where schema_name in (select unnest(?)) order by schema_name, table_name",
+            [list(schemas)],
+        ).fetchall()
+        present = {schema for schema, _ in listed}
+        if not present:
+            raise SparkEngineError(
+                f"{database} has no raw tables in {', '.join(schemas)}: "
+                "land raw data first (lead-funnel generate, or your EL tool)"
+            )
+        copied: list[CopiedTable] = []
+        with spark_session(warehouse_dir) as spark:
+            for schema in schemas:
+                spark.sql(f"create database if not exists {schema}")
+            for schema, table in listed:
+                arrow = con.sql(f'select * from "{schema}"."{table}"').to_arrow_table()
+                frame = spark.createDataFrame(_spark_ready(arrow))
+                frame.write.mode("overwrite").format("parquet").saveAsTable(f"{schema}.`{table}`")
+                copied.append(CopiedTable(schema, table, arrow.num_rows))
+    return copied
+
+
+def run_dbt_on_spark(
+    args: Sequence[str],
+    *,
+    warehouse_dir: Path,
+    as_of: datetime,
+    target_path: Path,
+) -> subprocess.CompletedProcess[str]:
+    """`dbt <args> --full-refresh` on the `spark` target for warehouse_dir.
+
+    Always a full refresh for now: the delete+insert incremental models have no Parquet
+    equivalent until the incremental unit maps to a partition (see macros/cross_engine).
+    """
+    from lead_funnel.dbt_cli import dbt_environment, dbt_executable
+
+    require_java()
+    # LEAD_FUNNEL_DATABASE is not read on the spark target; point it inside the warehouse
+    # directory so nothing can reach a DuckDB file by accident
+    env = spark_environment(
+        warehouse_dir,
+        dbt_environment(Path(warehouse_dir) / "unused.duckdb", as_of=as_of),
+    )
+    command = [
+        dbt_executable(),
+        *args,
+        "--full-refresh",
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(target_path),
+        "--log-path",
+        str(Path(target_path) / "logs"),
+    ]
+    return subprocess.run(
+        command, cwd=DBT_PROJECT_DIR, env=env, text=True, capture_output=True, check=False
+    )
