@@ -3,7 +3,6 @@
 import json
 import os
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from lead_funnel.seed_check import require_sound_seeds
 from lead_funnel.settings import BUILD_SCHEMA, META_SCHEMA, RAW_SCHEMA_ENV
 from lead_funnel.warehouse import connect, relation_exists, schemas_in
 from orchestration.dbt_build import events_from_run_results, raise_for_failed_nodes, run_build
-from orchestration.dbt_inprocess import run_build_in_process
+from orchestration.dbt_inprocess import environment, run_build_in_process
 from orchestration.resources import RunParametersResource
 
 DBT_PROJECT = DbtProject(
@@ -112,20 +111,6 @@ def needs_full_refresh(parameters: RunParameters) -> bool:
     return previous is not None and parameters.as_of < previous
 
 
-@contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 def _is_whole_project(context: AssetExecutionContext) -> bool:
     assets_def = context.assets_def
     return set(context.selected_asset_keys) == set(assets_def.keys) and set(
@@ -161,7 +146,7 @@ def lead_funnel_dbt_assets(
     if not _is_whole_project(context):
         # a selection from the UI: dagster-dbt's streaming path selects the subset; its
         # dbt subprocess inherits this process's environment, so set it for the call only
-        with _environment({name: env[name] for name in DBT_ENV_NAMES}):
+        with environment({name: env[name] for name in DBT_ENV_NAMES}):
             yield from dbt.cli(args, context=context, target_path=settings.dbt_target_dir).stream()
         return
     log_path = settings.runs_dir / f"dbt-{context.run.run_id}.log"

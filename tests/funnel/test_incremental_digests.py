@@ -144,11 +144,12 @@ def test_editing_a_macro_it_reaches_through_another_rebuilds_its_rows(project: P
 def test_adding_a_column_to_an_input_changes_the_digest(project: Project) -> None:
     before = project.stored()
     project.edit(
-        Path("models/staging/salesforce/stg_salesforce__lead.sql"),
+        Path("models/intermediate/canonical/int_crm__leads.sql"),
         "        annual_revenue,\n",
         "        annual_revenue,\n        'gold' as loyalty_tier,\n",
     )
-    project.run("stg_salesforce__lead", "int_lead_status_changes")
+    # int_crm__leads is the model's input (the canonical leads); a view: run it to change it
+    project.run("int_crm__leads", "int_lead_status_changes")
     after = project.stored()
     _every_row_rebuilt(before, after)
     assert _columns(after) == _columns(before)
