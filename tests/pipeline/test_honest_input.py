@@ -21,6 +21,7 @@ import pytest
 from lead_funnel.dbt_cli import run_dbt
 from lead_funnel.run_parameters import RunParameters
 from lead_funnel.settings import InvalidNameError, PipelineSettings, checked_identifier
+from lead_funnel_tools.compare import table_differences
 from lead_funnel_tools.raw_writer import write_raw_tables
 from tests.conftest import lead_funnel_cli, query
 
@@ -47,27 +48,10 @@ def _run(database: Path, as_of: datetime, *, full_refresh: bool = False) -> Any:
 
 def _marts_differences(left: Path, right: Path) -> dict[str, tuple[int, int]]:
     """Per published mart: rows only in left, rows only in right (multiset difference)."""
-    with duckdb.connect(str(left), read_only=True) as con:
-        con.execute(f"attach '{right}' as other (read_only)")
-        names = [
-            row[0]
-            for row in con.execute(
-                "select table_name from duckdb_tables() where database_name = current_database()"
-                " and schema_name = 'marts' order by 1"
-            ).fetchall()
-        ]
-        differences = {}
-        for name in names:
-            only_left = con.execute(
-                f"select count(*) from (select * from marts.{name}"
-                f" except all select * from other.marts.{name})"
-            ).fetchone()[0]
-            only_right = con.execute(
-                f"select count(*) from (select * from other.marts.{name}"
-                f" except all select * from marts.{name})"
-            ).fetchone()[0]
-            differences[name] = (only_left, only_right)
-    return differences
+    return {
+        name.removeprefix("marts."): (only_left, only_right)
+        for name, (_, only_left, only_right) in table_differences(left, right).items()
+    }
 
 
 QUARANTINE_COUNTS = (
