@@ -150,9 +150,7 @@ def _config_key(config: dict) -> str:
     return json.dumps(config, sort_keys=True, default=str)
 
 
-def fold_node(
-    node: dict, name: str, test_name: str, column_kinds: dict, node_kinds: dict
-) -> bool:
+def fold_node(node: dict, name: str, test_name: str, column_kinds: dict, node_kinds: dict) -> bool:
     """Fold one model's / seed's / raw table's tests; True when its yml changed."""
     folds: dict[str, _Fold] = {}
     removals: list[tuple[Any, Any]] = []  # (the list holding it, the test)
