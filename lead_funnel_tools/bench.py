@@ -672,8 +672,11 @@ def main(args: argparse.Namespace) -> int:
 def assertion_inventory(manifest: dict[str, Any]) -> list[tuple[str, ...]]:
     """Every assertion the manifest's data tests make, one tuple each, whatever node holds it.
 
-    A `column_checks` node is expanded into the not_null / unique / accepted_values tests it
-    folds, so the inventory of a project before and after folding can be compared as sets."""
+    A `column_checks` or `raw_checks` node is expanded into the tests it folds (not_null,
+    unique, accepted_values, value_between, relationships, unique_combination,
+    expression_is_true; raw_table_landed, not_null_where_landed), each as the tuple its own
+    node would give, so the inventory of a project before and after folding can be compared
+    as sets."""
     out: list[tuple[str, ...]] = []
     for node in manifest["nodes"].values():
         if node["resource_type"] != "test":
@@ -686,17 +689,8 @@ def assertion_inventory(manifest: dict[str, Any]) -> list[tuple[str, ...]]:
         config = node.get("config") or {}
         settings = json.dumps({k: config.get(k) for k in ("severity", "where")}, sort_keys=True)
         name = meta.get("name") or "singular:" + node["name"]
-        if name == "column_checks":
-            for column in kwargs.get("not_null") or []:
-                out.append((attached, "not_null", column, "", settings))
-            for column in kwargs.get("unique") or []:
-                out.append((attached, "unique", column, "", settings))
-            for column, spec in (kwargs.get("accepted_values") or {}).items():
-                values = spec["values"] if isinstance(spec, dict) else spec
-                quote = spec.get("quote", True) if isinstance(spec, dict) else True
-                out.append(
-                    (attached, "accepted_values", column, json.dumps([values, quote]), settings)
-                )
+        if name in ("column_checks", "raw_checks"):
+            out += [(attached, *row, settings) for row in _folded_assertions(kwargs)]
             continue
         column = kwargs.pop("column_name", None) or node.get("column_name") or ""
         kwargs.pop("model", None)
@@ -708,3 +702,31 @@ def assertion_inventory(manifest: dict[str, Any]) -> list[tuple[str, ...]]:
             detail = json.dumps(kwargs, sort_keys=True, default=str)
         out.append((attached, name, str(column), detail, settings))
     return sorted(out)
+
+
+def _folded_assertions(kwargs: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(rule, column, detail) of each assertion a folded test's arguments make."""
+    rows: list[tuple[str, str, str]] = []
+    for column in kwargs.get("not_null") or []:
+        rows.append(("not_null", column, ""))
+    for column in kwargs.get("unique") or []:
+        rows.append(("unique", column, ""))
+    for column, spec in (kwargs.get("accepted_values") or {}).items():
+        values = spec["values"] if isinstance(spec, dict) else spec
+        quote = spec.get("quote", True) if isinstance(spec, dict) else True
+        rows.append(("accepted_values", column, json.dumps([values, quote])))
+    for column, bounds in (kwargs.get("value_between") or {}).items():
+        rows.append(("value_between", column, json.dumps(bounds, sort_keys=True, default=str)))
+    for relationship in kwargs.get("relationships") or []:
+        spec = dict(relationship)
+        column = spec.pop("column_name")
+        rows.append(("relationships", column, json.dumps(spec, sort_keys=True, default=str)))
+    for columns in kwargs.get("unique_combination") or []:
+        rows.append(("unique_combination", "", json.dumps({"columns": columns})))
+    for expression in kwargs.get("expression_is_true") or []:
+        rows.append(("expression_is_true", "", json.dumps({"expression": expression})))
+    if kwargs.get("table_landed"):
+        rows.append(("raw_table_landed", "", "{}"))
+    for column in kwargs.get("not_null_where_landed") or []:
+        rows.append(("not_null_where_landed", column, "{}"))
+    return rows

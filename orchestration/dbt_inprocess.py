@@ -9,11 +9,16 @@ checkout), provided the key it was parsed under still holds:
 * the content digest of every project file dbt reads (models, macros, tests, analyses,
   snapshots, seeds, dbt_project.yml, profiles.yml), and dbt's version;
 * the value of every environment variable the parse read (dbt records them in the
-  manifest: the marts schema, the raw schema names...), the profile's target, and the
-  stem of LEAD_FUNNEL_DATABASE (every node names the DuckDB catalog, named after the
-  file). LEAD_FUNNEL_AS_OF is
+  manifest: the marts schema, the raw schema names...) and the profile's target.
+  LEAD_FUNNEL_AS_OF is
   read only in the SQL of `stg_lead_funnel__run_context`, which dbt renders again when it
   runs the model, so a new as-of reuses the manifest.
+
+The warehouse file is not part of the key: every node names the DuckDB catalog, which
+dbt-duckdb names after the file's stem, so a manifest parsed for `a.duckdb` is relocated
+for `b.duckdb` (`relocate_catalog`: each node's, source's and semantic model's `database`
+and `relation_name`, nothing else in a manifest names it) - exactly what a parse for
+`b.duckdb` would give. A fresh warehouse file (every test, a new `make run`) parses no more.
 
 When no stored manifest matches, dbt parses in this process (partially, from the
 warehouse target's own partial-parse file) and the result is stored under its key. dbt's text log (`dbt.log`, with every statement's SQL) is written to
@@ -39,6 +44,8 @@ from lead_funnel.progress import Heartbeat
 # parsed manifests by key, shared by every warehouse this checkout runs on
 MANIFEST_CACHE = DBT_PROJECT_DIR / "target" / "lead_funnel_manifests"
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+# the project digest of the last nightly build whose unit tests all passed
+UNIT_TESTS_PASSED = MANIFEST_CACHE / "unit_tests_passed.json"
 KEEP_MANIFESTS = 8
 _PROJECT_FOLDERS = ("models", "macros", "tests", "analyses", "snapshots")
 _PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml", "selectors.yml")
@@ -67,6 +74,21 @@ def project_digest() -> str:
     return digest.hexdigest()
 
 
+def unit_tests_passed_for(digest: str) -> bool:
+    """Whether a nightly build ran and passed every unit test on the project as it is."""
+    try:
+        return json.loads(UNIT_TESTS_PASSED.read_text()).get("project") == digest
+    except (OSError, ValueError):
+        return False
+
+
+def record_unit_tests_passed(digest: str) -> None:
+    UNIT_TESTS_PASSED.parent.mkdir(parents=True, exist_ok=True)
+    partial = UNIT_TESTS_PASSED.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps({"project": digest}))
+    os.replace(partial, UNIT_TESTS_PASSED)
+
+
 def _dbt_version() -> str:
     from dbt.version import __version__
 
@@ -75,13 +97,40 @@ def _dbt_version() -> str:
 
 def manifest_key(env_names: list[str]) -> dict[str, Any]:
     names = sorted(set(env_names) - set(_RUNTIME_ONLY_ENV) - {_CATALOG_ENV} | set(_PROFILE_ENV))
-    database = os.environ.get(_CATALOG_ENV)
     return {
         "dbt": _dbt_version(),
         "project": project_digest(),
-        "catalog": Path(database).stem if database else None,
         "env": {name: os.environ.get(name) for name in names},
     }
+
+
+def current_catalog() -> str | None:
+    """The DuckDB catalog dbt-duckdb names after the warehouse file (its stem)."""
+    from dbt.adapters.duckdb.credentials import DuckDBCredentials
+
+    database = os.environ.get(_CATALOG_ENV)
+    return DuckDBCredentials.path_derived_database_name(database) if database else None
+
+
+def relocate_catalog(manifest: Any, parsed: str | None, catalog: str | None) -> int:
+    """Point a manifest parsed for the catalog `parsed` at `catalog`; the fields changed."""
+    if not parsed or not catalog or parsed == catalog:
+        return 0
+    old, new = f'"{parsed}".', f'"{catalog}".'
+    changed = 0
+    relations = [*manifest.nodes.values(), *manifest.sources.values()]
+    relations += [model.node_relation for model in manifest.semantic_models.values()]
+    for relation in relations:
+        if relation is None:
+            continue
+        if getattr(relation, "database", None) == parsed:
+            relation.database = catalog
+            changed += 1
+        name = getattr(relation, "relation_name", None)
+        if name and name.startswith(old):
+            relation.relation_name = new + name[len(old) :]
+            changed += 1
+    return changed
 
 
 def _key_digest(key: dict[str, Any]) -> str:
@@ -98,6 +147,7 @@ def load_stored_manifest() -> Any | None:
             stored = json.loads(key_path.read_text())
         except (OSError, ValueError):
             continue
+        parsed_catalog = stored.pop("parsed_catalog", None)
         if stored.get("project") != digest or manifest_key(list(stored.get("env", {}))) != stored:
             continue
         state = key_path.with_suffix(".msgpack")
@@ -108,6 +158,7 @@ def load_stored_manifest() -> Any | None:
             manifest = Manifest.from_msgpack(state.read_bytes(), decoder=extended_mashumuro_decoder)
         except Exception:  # half written, another dbt version: parse again
             continue
+        relocate_catalog(manifest, parsed_catalog, current_catalog())
         manifest.build_flat_graph()
         return manifest
     return None
@@ -124,12 +175,13 @@ def store_manifest(target_path: Path, manifest: Any) -> None:
     partial = MANIFEST_CACHE / f"{name}.{os.getpid()}.tmp"
     shutil.copyfile(state, partial)
     os.replace(partial, MANIFEST_CACHE / f"{name}.msgpack")
+    key["parsed_catalog"] = current_catalog()
     (MANIFEST_CACHE / f"{name}.json").write_text(json.dumps(key, indent=1))
     _prune_cache(keep=KEEP_MANIFESTS)
 
 
 def _prune_cache(keep: int) -> None:
-    """Keep the newest `keep` manifests (one per project state, schema names, catalog)."""
+    """Keep the newest `keep` manifests (one per project state and schema names)."""
     keys = sorted(MANIFEST_CACHE.glob("*.json"), key=lambda path: path.stat().st_mtime)
     for stale in keys[:-keep]:
         stale.with_suffix(".msgpack").unlink(missing_ok=True)

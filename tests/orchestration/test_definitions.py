@@ -62,15 +62,17 @@ def test_every_invariant_is_an_asset_check_blocking_or_not(definitions) -> None:
     # dbt tests are asset checks too
     graph = definitions.resolve_asset_graph()
     checks = {(key.asset_key.path[-1], key.name) for key in graph.asset_check_keys}
-    # the key columns' tests of a model are one check (column_checks), its other tests one each
-    assert any(
-        asset == "fct_lead_cycles" and name.startswith("column_checks_fct_lead_cycles")
+    # a model's row-level tests are one check (column_checks), each reconciliation its own
+    folded_kinds = ("not_null_", "unique_", "accepted_values_", "relationships_", "value_between_")
+    by_model = [name for asset, name in checks if asset == "fct_lead_cycles"]
+    assert "column_checks_fct_lead_cycles" in by_model, by_model
+    assert not [name for name in by_model if name.startswith(folded_kinds)], by_model
+    reconciliations = [
+        name
         for asset, name in checks
-    ), sorted(checks)[:20]
-    assert (
-        "fct_lead_cycles",
-        "relationships_fct_lead_cycles_lead_id__lead_id__ref_dim_leads_",
-    ) in checks
+        if asset == "fct_funnel_by_source" and name.startswith("totals_reconcile_")
+    ]
+    assert len(reconciliations) == 3, sorted(checks)[:20]
 
 
 def test_the_schedule_runs_nightly_at_two_utc_with_the_tick_as_as_of(definitions) -> None:  # type: ignore[no-untyped-def]

@@ -27,3 +27,23 @@
     select null as {{ column_name }} where false
     {%- endif %}
 {% endtest %}
+
+{#-
+    A raw table's assertions as one test node: `table_landed` (the table is there, as
+    raw_table_landed) and `not_null_where_landed` (these columns have no null, where the table
+    and the column landed), one row per failure named by `failed_check` and `column_name`.
+-#}
+{% test raw_checks(model, table_landed=false, not_null_where_landed=[]) %}
+    {%- set relation = landed_relation(model) -%}
+    {%- set columns = [] -%}
+    {%- if relation is not none -%}
+        {%- for column in adapter.get_columns_in_relation(relation) -%}
+            {%- do columns.append(column.name | lower) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- set checks = ["select 'raw_table_landed' as failed_check, '" ~ model.identifier ~ "' as column_name where " ~ ("false" if relation is not none or not table_landed else "true")] -%}
+    {%- for column in not_null_where_landed if column | lower in columns %}
+        {%- do checks.append("select 'not_null_where_landed' as failed_check, '" ~ column ~ "' as column_name from " ~ relation ~ " where " ~ column ~ " is null") -%}
+    {%- endfor %}
+    {{ checks | join('\nunion all\n') }}
+{% endtest %}
