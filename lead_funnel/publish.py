@@ -3,10 +3,13 @@
 A run builds the marts into `marts_build` inside the warehouse file and audits
 them there. Publication then
 
-1. copies them into a new DuckDB file beside the serve path (never the file BI
-   tools have open), checkpointed and fsynced;
-2. replaces `marts.*` in the warehouse file in one transaction (the contract's
-   promise: after a successful run the warehouse holds the results too);
+1. writes a new DuckDB file beside the serve path (never the file BI tools have
+   open), checkpointed and fsynced: a copy of the current serve file in which only the
+   marts whose content changed are replaced (a digest per mart, `mart_digests`, is kept
+   in the serve file), or a new file when there is no usable one;
+2. replaces the changed `marts.*` in the warehouse file in one transaction (the
+   contract's promise: after a successful run the warehouse holds the results too;
+   a warehouse mart whose content equals the build's is left as it is);
 3. renames the new file over the serve path — the commit point. A reader holding
    the old file keeps reading the old, complete snapshot (its open file is
    untouched); a new connection sees the new one.
@@ -15,11 +18,17 @@ Killed before step 3, the published serve file is exactly as it was; killed betw
 steps 2 and 3, the warehouse is one publication ahead of the serve file: the next start
 rolls the serve file forward (`recover_interrupted_publication`). Leftovers are removed
 by the next run. Nothing that carries an email address or a person's
-name is published.
+name is published: every mart whose digest differs from the served one is scanned (an
+unchanged mart was scanned when it was published).
+
+A mart's digest is its columns (names and types, in order), its row count and the
+order-free sum of its rows' hashes, salted with the DuckDB version (another version's
+hash function only makes every mart look changed once).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -30,7 +39,7 @@ from pathlib import Path
 
 import duckdb
 
-from lead_funnel.data_health import publish_data_health
+from lead_funnel.data_health import HEALTH_SCHEMA, publish_data_health
 from lead_funnel.faults import checkpoint
 from lead_funnel.gate import record_published_sources
 from lead_funnel.settings import BUILD_SCHEMA, META_SCHEMA, PUBLISHED_SCHEMA, PipelineSettings
@@ -44,6 +53,7 @@ TEMP_SUFFIX = ".publishing"
 # BI drivers embed), not DuckDB 2.0's default; tests open it with a real duckdb 1.x.
 SERVE_STORAGE_VERSION = "v1.0.0"
 BYTES_PER_VALUE_ESTIMATE = 8
+MART_DIGESTS = "mart_digests"
 
 
 class PublicationRefused(RuntimeError):
@@ -61,7 +71,19 @@ class PublicationResult:
     seconds: float = 0.0
     serve_copy_seconds: float = 0.0
     warehouse_copy_seconds: float = 0.0
+    digest_seconds: float = 0.0
+    personal_data_scan_seconds: float = 0.0
     required_free_bytes: int = 0
+    # the marts copied into the serve file / into the warehouse's `marts` (the others were
+    # unchanged: the previous copy stays)
+    serve_copied: list[str] = field(default_factory=list)
+    warehouse_copied: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MartDigest:
+    digest: str
+    row_count: int
 
 
 KEEP_ARTIFACTS = 30
@@ -131,6 +153,57 @@ def personal_data_findings(
     return findings
 
 
+def mart_digests(
+    con: duckdb.DuckDBPyConnection, catalog: str, schema: str, relations: list[str]
+) -> dict[str, MartDigest]:
+    """Each relation's content digest (see the module's docstring) and row count."""
+    digests = {}
+    for relation in relations:
+        columns = con.execute(
+            "select column_name, data_type from duckdb_columns() "
+            "where database_name = ? and schema_name = ? and table_name = ? order by column_index",
+            [catalog, schema, relation],
+        ).fetchall()
+        row_count, hash_sum = con.execute(
+            f"select count(*), coalesce(sum(cast(hash(mart) as hugeint)), 0) "
+            f'from "{catalog}"."{schema}"."{relation}" as mart'
+        ).fetchone()
+        text = f"{duckdb.__version__}|{columns!r}|{row_count}|{hash_sum}"
+        digests[relation] = MartDigest(hashlib.sha256(text.encode()).hexdigest(), int(row_count))
+    return digests
+
+
+def _write_mart_digests(
+    con: duckdb.DuckDBPyConnection, digests: dict[str, MartDigest], copied_by: dict[str, str]
+) -> None:
+    """The serve file's digest table: per mart its digest and the run that copied it."""
+    con.execute(
+        f'create table publication."{META_SCHEMA}".{MART_DIGESTS} '
+        "(relation varchar, digest varchar, row_count bigint, copied_by_run_id varchar)"
+    )
+    for relation, digest in sorted(digests.items()):
+        con.execute(
+            f'insert into publication."{META_SCHEMA}".{MART_DIGESTS} values (?, ?, ?, ?)',
+            [relation, digest.digest, digest.row_count, copied_by[relation]],
+        )
+
+
+def served_mart_digests(serve_path: Path) -> dict[str, tuple[str, str]]:
+    """The served marts' digests with the run that copied each ({} without a usable file)."""
+    if not serve_path.exists():
+        return {}
+    try:
+        with duckdb.connect(str(serve_path), read_only=True) as con:
+            if not relation_exists(con, META_SCHEMA, MART_DIGESTS):
+                return {}
+            rows = con.execute(
+                f"select relation, digest, copied_by_run_id from {META_SCHEMA}.{MART_DIGESTS}"
+            ).fetchall()
+    except duckdb.Error:
+        return {}
+    return {relation: (digest, run_id) for relation, digest, run_id in rows}
+
+
 def estimated_bytes(con: duckdb.DuckDBPyConnection, schema: str) -> int:
     row = con.execute(
         "select coalesce(sum(estimated_size * column_count), 0) from duckdb_tables() where schema_name = ?",
@@ -187,19 +260,6 @@ def ensure_meta_tables(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _drop_published_objects(con: duckdb.DuckDBPyConnection) -> None:
-    """Everything in `marts` goes: the new set replaces the old set whole."""
-    for (name,) in con.execute(
-        "select table_name from duckdb_tables() where schema_name = ?", [PUBLISHED_SCHEMA]
-    ).fetchall():
-        con.execute(f'drop table "{PUBLISHED_SCHEMA}"."{name}"')
-    for (name,) in con.execute(
-        "select view_name from duckdb_views() where schema_name = ? and not internal",
-        [PUBLISHED_SCHEMA],
-    ).fetchall():
-        con.execute(f'drop view "{PUBLISHED_SCHEMA}"."{name}"')
-
-
 def _serve_run_id(path: Path) -> str | None:
     if not path.exists():
         return None
@@ -243,6 +303,9 @@ def _export_published_marts(settings: PipelineSettings, run_id: str, target: Pat
                 "cast(timezone('UTC', now()) as timestamp) as published_at, ? as relations",
                 [run_id, as_of, sorted(relations)],
             )
+            database = con.execute("select current_database()").fetchone()[0]
+            digests = mart_digests(con, database, PUBLISHED_SCHEMA, relations)
+            _write_mart_digests(con, digests, dict.fromkeys(relations, run_id))
             con.execute("checkpoint publication")
         finally:
             con.execute("detach publication")
@@ -280,8 +343,58 @@ def recover_interrupted_publication(settings: PipelineSettings) -> str | None:
     return f"a previous run was stopped before its publication finished: {how}"
 
 
+def _open_serve_copy(
+    con: duckdb.DuckDBPyConnection, serve_path: Path, temp_path: Path, keep: set[str]
+) -> None:
+    """Attach the new serve file as ``publication``: a byte copy of the served file holding
+    only the marts in `keep` (what else it held is dropped), or a new file when `keep` is
+    empty (nothing of the served file is reused)."""
+    if not keep:
+        attach_new_serve_file(con, temp_path)
+        con.execute(f'create schema publication."{PUBLISHED_SCHEMA}"')
+        con.execute(f'create schema publication."{META_SCHEMA}"')
+        return
+    shutil.copyfile(serve_path, temp_path)
+    literal = "'" + str(temp_path).replace("'", "''") + "'"
+    con.execute(f"attach {literal} as publication")  # the copy keeps its storage format
+    for (name,) in con.execute(
+        "select table_name from duckdb_tables() where database_name = 'publication' "
+        "and schema_name = ?",
+        [PUBLISHED_SCHEMA],
+    ).fetchall():
+        if name not in keep:
+            con.execute(f'drop table publication."{PUBLISHED_SCHEMA}"."{name}"')
+    con.execute(f'drop schema if exists publication."{HEALTH_SCHEMA}" cascade')
+    con.execute(f'drop schema if exists publication."{META_SCHEMA}" cascade')
+    con.execute(f'create schema publication."{META_SCHEMA}"')
+
+
+def _replace_warehouse_marts(
+    con: duckdb.DuckDBPyConnection, relations: list[str], keep: set[str]
+) -> list[str]:
+    """Inside the caller's transaction: `marts` becomes the build's set, the marts in `keep`
+    (equal to the build's) left in place, the others dropped and copied; returns the copied."""
+    for (name,) in con.execute(
+        "select table_name from duckdb_tables() where database_name = current_database() "
+        "and schema_name = ?",
+        [PUBLISHED_SCHEMA],
+    ).fetchall():
+        if name not in keep:
+            con.execute(f'drop table "{PUBLISHED_SCHEMA}"."{name}"')
+    for (name,) in con.execute(
+        "select view_name from duckdb_views() where database_name = current_database() "
+        "and schema_name = ? and not internal",
+        [PUBLISHED_SCHEMA],
+    ).fetchall():
+        con.execute(f'drop view "{PUBLISHED_SCHEMA}"."{name}"')
+    copied = [relation for relation in relations if relation not in keep]
+    _copy_relations(con, copied, "", PUBLISHED_SCHEMA)
+    return copied
+
+
 def publish_marts(settings: PipelineSettings, *, run_id: str, as_of: datetime) -> PublicationResult:
-    """Publish everything in marts_build (already audited) to the serve file and `marts`."""
+    """Publish everything in marts_build (already audited) to the serve file and `marts`,
+    copying only the marts whose content changed."""
     started = time.perf_counter()
     serve_path = settings.serve_path
     serve_path.parent.mkdir(parents=True, exist_ok=True)
@@ -289,34 +402,49 @@ def publish_marts(settings: PipelineSettings, *, run_id: str, as_of: datetime) -
     remove_stale_publications(serve_path)
     temp_path = temp_serve_path(serve_path, run_id)
     result = PublicationResult(run_id=run_id, as_of=as_of, serve_path=serve_path)
+    served = served_mart_digests(serve_path)
 
     with connect(settings.database) as con:
         relations = tables_in_schema(con, BUILD_SCHEMA)
         if not relations:
             raise PublicationRefused(f"nothing to publish: {BUILD_SCHEMA} holds no tables")
-        findings = personal_data_findings(con, BUILD_SCHEMA, relations)
+        phase_started = time.perf_counter()
+        database = con.execute("select current_database()").fetchone()[0]
+        built = mart_digests(con, database, BUILD_SCHEMA, relations)
+        in_warehouse = mart_digests(
+            con, database, PUBLISHED_SCHEMA, tables_in_schema(con, PUBLISHED_SCHEMA)
+        )
+        result.relations = {relation: built[relation].row_count for relation in relations}
+        result.digest_seconds = time.perf_counter() - phase_started
+        serve_keep = {r for r in relations if r in served and served[r][0] == built[r].digest}
+        warehouse_keep = {r for r in relations if r in in_warehouse and in_warehouse[r] == built[r]}
+        result.serve_copied = [r for r in relations if r not in serve_keep]
+
+        phase_started = time.perf_counter()
+        findings = personal_data_findings(con, BUILD_SCHEMA, result.serve_copied)
+        result.personal_data_scan_seconds = time.perf_counter() - phase_started
         if findings:
             raise PublicationRefused("personal data would be published: " + "; ".join(findings))
         result.required_free_bytes = required_free_bytes(con, serve_path)
         ensure_free_space(result.required_free_bytes, serve_path.parent)
 
-        # 1. the new serve file, beside the old one
+        # 1. the new serve file, beside the old one: the unchanged marts kept, the rest copied
         phase_started = time.perf_counter()
-        attach_new_serve_file(con, temp_path)
+        _open_serve_copy(con, serve_path, temp_path, serve_keep)
         try:
-            con.execute(f'create schema publication."{PUBLISHED_SCHEMA}"')
-            first, rest = relations[:1], relations[1:]
-            result.relations = _copy_relations(con, first, "publication.", PUBLISHED_SCHEMA)
+            first, rest = result.serve_copied[:1], result.serve_copied[1:]
+            _copy_relations(con, first, "publication.", PUBLISHED_SCHEMA)
             checkpoint("publish:serve_copy")
-            result.relations |= _copy_relations(con, rest, "publication.", PUBLISHED_SCHEMA)
+            _copy_relations(con, rest, "publication.", PUBLISHED_SCHEMA)
             result.data_health = publish_data_health(con, "publication", run_id)
-            con.execute(f'create schema publication."{META_SCHEMA}"')
             con.execute(
                 f'create table publication."{META_SCHEMA}".publication as select '
                 "? as run_id, cast(? as timestamp) as as_of, "
                 "cast(timezone('UTC', now()) as timestamp) as published_at, ? as relations",
                 [run_id, as_of, sorted(relations)],
             )
+            copied_by = {r: served[r][1] if r in serve_keep else run_id for r in relations}
+            _write_mart_digests(con, built, copied_by)
             con.execute("checkpoint publication")
         finally:
             con.execute("detach publication")
@@ -328,8 +456,7 @@ def publish_marts(settings: PipelineSettings, *, run_id: str, as_of: datetime) -
         ensure_meta_tables(con)
         con.execute(f'create schema if not exists "{PUBLISHED_SCHEMA}"')
         con.execute("begin transaction")
-        _drop_published_objects(con)
-        _copy_relations(con, relations, "", PUBLISHED_SCHEMA)
+        result.warehouse_copied = _replace_warehouse_marts(con, relations, warehouse_keep)
         con.execute(
             f"insert into {META_SCHEMA}.publications values "
             "(?, ?, cast(timezone('UTC', now()) as timestamp), ?, ?)",

@@ -2,7 +2,9 @@
 
 After the connector lands changes for a few leads, an incremental run must rebuild
 exactly the buckets of those leads, drop the leads that are gone, keep every other
-lead's rows as stored, and leave the tables equal to a full refresh. A changed rule (here: a user
+lead's rows as stored, and leave the tables equal to a full refresh. An opportunity that
+closes rebuilds the bucket of the lead converted to it (from int_lead_handoff_events on),
+not every bucket. A changed rule (here: a user
 moved into the integration role) must rebuild every lead.
 """
 
@@ -26,6 +28,13 @@ CHAIN = (
     "marts_build.fct_lead_stage_history",
 )
 INCREMENTAL_CHAIN = CHAIN[:-1]  # the mart is a table copied from int_lead_stage_intervals
+# the leads (fixture keys) whose buckets each table rebuilds: status changes do not read
+# opportunities, so the converted lead's closed opportunity reaches the chain after them
+LANDED_FOR_EVERY_TABLE = ("changed", "late", "gone")
+LANDED = {
+    table: LANDED_FOR_EVERY_TABLE + (() if table == CHAIN[0] else ("converted",))
+    for table in INCREMENTAL_CHAIN
+}
 
 
 def _build(database: Path, as_of: datetime, target: Path, *, full_refresh: bool = False) -> None:
@@ -69,6 +78,20 @@ def _buckets(database: Path, table: str) -> dict[str, int]:
         return dict(con.execute(f"select distinct lead_id, _bucket from {table}").fetchall())
 
 
+def _latest_sync(
+    con: duckdb.DuckDBPyConnection, table: str, record_id: str, synced: datetime, **changes: object
+) -> None:
+    """Land a newer sync of a raw row, as the connector would after an edit in the CRM."""
+    con.execute(
+        f"create or replace temp table resync as select * from {table} "
+        "where id = ? order by _fivetran_synced desc limit 1",
+        [record_id],
+    )
+    for column, value in {**changes, "_fivetran_synced": synced}.items():
+        con.execute(f"update resync set {column} = ?", [value])
+    con.execute(f"insert into {table} select * from resync")
+
+
 def _latest_lead_sync(
     con: duckdb.DuckDBPyConnection, lead_id: str, synced: datetime, **changes: object
 ) -> None:
@@ -104,6 +127,22 @@ def chain_warehouse(tmp_path_factory: pytest.TempPathFactory) -> dict[str, objec
         current_status = con.execute(
             "select status from staging.stg_salesforce__lead where lead_id = ?", [changed]
         ).fetchone()[0]
+        # a live lead converted to an opportunity still open and without stage history (so
+        # it closes at its close_date), none of the three above
+        converted, opportunity = con.execute(
+            "select leads.lead_id, leads.converted_opportunity_id "
+            "from intermediate.int_crm__leads as leads "
+            "inner join intermediate.int_opportunity_outcomes as outcomes "
+            "on leads.converted_opportunity_id = outcomes.opportunity_id "
+            "where not outcomes.is_closed and not outcomes.is_won "
+            "and outcomes.opportunity_id not in "
+            "(select opportunity_id from intermediate.int_events__opportunity_stage_changes) "
+            "and leads.lead_id not in (?, ?, ?) "
+            "and (select count(*) from intermediate.int_crm__leads as others "
+            "where others.converted_opportunity_id = leads.converted_opportunity_id) = 1 "
+            "order by leads.lead_id limit 1",
+            [changed, late, gone],
+        ).fetchone()
     return {
         "database": database,
         "target": target,
@@ -112,6 +151,8 @@ def chain_warehouse(tmp_path_factory: pytest.TempPathFactory) -> dict[str, objec
         "changed": changed,
         "late": late,
         "gone": gone,
+        "converted": converted,
+        "opportunity": opportunity,
         "current_status": current_status,
     }
 
@@ -138,6 +179,16 @@ def after_a_night(chain_warehouse: dict[str, object]) -> dict[str, object]:
         )  # fmt: skip
         _latest_lead_sync(con, chain_warehouse["changed"], synced, status="Recycled")  # type: ignore[arg-type]
         _latest_lead_sync(con, chain_warehouse["gone"], synced, is_deleted=True)  # type: ignore[arg-type]
+        _latest_sync(
+            con,
+            "raw_salesforce.opportunity",
+            chain_warehouse["opportunity"],  # type: ignore[arg-type]
+            synced,
+            is_closed=True,
+            is_won=True,
+            stage_name="Closed Won",
+            close_date=(as_of + timedelta(hours=10)).date(),
+        )
     next_as_of = as_of + timedelta(days=1)
     full_copy = chain_warehouse["root"] / "full.duckdb"  # type: ignore[operator]
     shutil.copy(database, full_copy)
@@ -163,12 +214,25 @@ def test_only_the_buckets_of_the_changed_leads_are_rebuilt(
     after = _row_ids(chain_warehouse["database"], table)  # type: ignore[arg-type]
     assert chain_warehouse["gone"] in before
     assert chain_warehouse["gone"] not in after
-    touched = {buckets[chain_warehouse[lead]] for lead in ("changed", "late", "gone")}  # type: ignore[index]
+    touched = {buckets[chain_warehouse[lead]] for lead in LANDED[table]}  # type: ignore[index]
     rebuilt = {lead for lead, row_ids in after.items() if before.get(lead) != row_ids}
     assert rebuilt == {lead for lead in after if buckets[lead] in touched}
     assert {chain_warehouse["changed"], chain_warehouse["late"]} <= rebuilt
     assert len(rebuilt) < len(after) / 100  # 1,500 leads in 65,536 buckets: a handful
     assert len(after) == len(before) - 1
+
+
+def test_the_converted_leads_opportunity_is_won(
+    chain_warehouse: dict[str, object], after_a_night: dict[str, object]
+) -> None:
+    with duckdb.connect(str(chain_warehouse["database"]), read_only=True) as con:
+        current = con.execute(
+            "select stage, valid_from from marts_build.fct_lead_stage_history "
+            "where lead_id = ? and is_current",
+            [chain_warehouse["converted"]],
+        ).fetchall()
+    close_day = (after_a_night["as_of"] - timedelta(days=1) + timedelta(hours=10)).date()  # type: ignore[operator]
+    assert current == [("won", datetime.combine(close_day, datetime.min.time()))]
 
 
 def test_the_changed_lead_is_recycled(

@@ -136,3 +136,111 @@ def test_old_run_artifacts_are_pruned(tmp_path: Path) -> None:
     removed = prune_old_artifacts([runs, tmp_path / "missing"], keep=2)
     assert sorted(p.name for p in removed) == ["run-0.json", "run-1.json", "run-2.json"]
     assert sorted(p.name for p in runs.iterdir()) == ["run-3.json", "run-4.json"]
+
+
+def _rows(path: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_an_unchanged_mart_is_not_copied_but_still_served_identically(tmp_path: Path) -> None:
+    settings = build(tmp_path / "warehouse.duckdb")
+    first = publish_marts(settings, run_id="r1", as_of=AS_OF)
+    assert first.serve_copied == ["dim_leads", "fct_lead_cycles"]
+    with duckdb.connect(str(settings.database)) as con:
+        con.execute("insert into marts_build.fct_lead_cycles values ('L2-1', 'beta.io')")
+        # rebuilt by the next night's dbt run, to the same content
+        con.execute(
+            "create or replace table marts_build.dim_leads as select 'L1' as lead_id, 'VP Sales' as title"
+        )
+    second = publish_marts(settings, run_id="r2", as_of=AS_OF)
+    assert second.serve_copied == ["fct_lead_cycles"]
+    assert second.warehouse_copied == ["fct_lead_cycles"]
+    assert second.relations == {"dim_leads": 1, "fct_lead_cycles": 2}
+    for path in (settings.serve_path, settings.database):
+        assert _rows(path, "select * from marts.dim_leads") == [("L1", "VP Sales")]
+        assert _rows(path, "select * from marts.fct_lead_cycles order by 1") == [
+            ("L1-1", "acme.com"),
+            ("L2-1", "beta.io"),
+        ]
+    assert _rows(
+        settings.serve_path,
+        "select relation, row_count, copied_by_run_id from lead_funnel_meta.mart_digests order by 1",
+    ) == [("dim_leads", 1, "r1"), ("fct_lead_cycles", 2, "r2")]
+    assert _rows(settings.serve_path, "select run_id from lead_funnel_meta.publication") == [
+        ("r2",)
+    ]
+    # nothing else of the old serve file survives in the copy
+    assert _rows(
+        settings.serve_path,
+        "select count(*) from lead_funnel_meta.publication",
+    ) == [(1,)]
+
+
+def test_a_changed_column_type_or_name_is_a_changed_mart(tmp_path: Path) -> None:
+    settings = build(tmp_path / "warehouse.duckdb")
+    publish_marts(settings, run_id="r1", as_of=AS_OF)
+    with duckdb.connect(str(settings.database)) as con:
+        con.execute(
+            "create or replace table marts_build.dim_leads as select 'L1' as lead_id, 'VP Sales' as job_title"
+        )
+    second = publish_marts(settings, run_id="r2", as_of=AS_OF)
+    assert second.serve_copied == ["dim_leads"]
+    assert _rows(
+        settings.serve_path,
+        "select column_name from duckdb_columns() where table_name = 'dim_leads' order by column_index",
+    ) == [("lead_id",), ("job_title",)]
+
+
+def test_the_personal_data_scan_reads_only_the_changed_marts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = build(tmp_path / "warehouse.duckdb")
+    publish_marts(settings, run_id="r1", as_of=AS_OF)
+    scanned: list[list[str]] = []
+    real_scan = publish.personal_data_findings
+
+    def recording_scan(con: duckdb.DuckDBPyConnection, schema: str, relations: list[str]):  # type: ignore[no-untyped-def]
+        scanned.append(list(relations))
+        return real_scan(con, schema, relations)
+
+    monkeypatch.setattr(publish, "personal_data_findings", recording_scan)
+    with duckdb.connect(str(settings.database)) as con:
+        con.execute("insert into marts_build.fct_lead_cycles values ('L2-1', 'ann@beta.io')")
+    with pytest.raises(PublicationRefused, match=r"fct_lead_cycles\.email_domain: 1 values"):
+        publish_marts(settings, run_id="r2", as_of=AS_OF)
+    assert scanned == [["fct_lead_cycles"]]
+    assert _rows(settings.serve_path, "select run_id from lead_funnel_meta.publication") == [
+        ("r1",)
+    ]
+
+
+def test_a_mart_edited_in_the_warehouse_by_hand_is_replaced(tmp_path: Path) -> None:
+    """An analytics engineer's `dbt build` writes `marts` directly: the warehouse side
+    compares the build with what `marts` holds, not with what was published."""
+    settings = build(tmp_path / "warehouse.duckdb")
+    publish_marts(settings, run_id="r1", as_of=AS_OF)
+    with duckdb.connect(str(settings.database)) as con:
+        con.execute("update marts.dim_leads set title = 'edited'")
+    second = publish_marts(settings, run_id="r2", as_of=AS_OF)
+    assert second.serve_copied == []
+    assert second.warehouse_copied == ["dim_leads"]
+    assert _rows(settings.database, "select title from marts.dim_leads") == [("VP Sales",)]
+
+
+@pytest.mark.slow
+def test_a_serve_file_updated_in_place_still_opens_in_duckdb_1(tmp_path: Path) -> None:
+    from tests.readers.duckdb1 import DUCKDB_1_VERSIONS, read_with_duckdb1
+
+    settings = build(tmp_path / "warehouse.duckdb")
+    publish_marts(settings, run_id="r1", as_of=AS_OF)
+    with duckdb.connect(str(settings.database)) as con:
+        con.execute("insert into marts_build.fct_lead_cycles values ('L2-1', 'beta.io')")
+    publish_marts(settings, run_id="r2", as_of=AS_OF)
+    sql = {
+        "cycles": "select cycle_id from marts.fct_lead_cycles order by 1",
+        "leads": "select lead_id from marts.dim_leads",
+        "run": "select run_id from lead_funnel_meta.publication",
+    }
+    old = read_with_duckdb1(DUCKDB_1_VERSIONS[0], settings.serve_path, sql)
+    assert old["results"] == {"cycles": [["L1-1"], ["L2-1"]], "leads": [["L1"]], "run": [["r2"]]}

@@ -43,7 +43,13 @@
     } -%}
     {%- do settings.update(bucket_strategy()) -%}
     {%- if drop_stale -%}
-        {%- do settings.update({'post_hook': "{{ drop_stale_buckets('" ~ key ~ "') }}"}) -%}
+        {#- the current digests are computed once, by the pre-hook, into a side table the
+            model and the post-hook read; the post-hook drops it -#}
+        {%- do settings.update({
+            'stores_bucket_digests': true,
+            'pre_hook': ["{{ drop_stored_bucket_digests() }}", "{{ store_bucket_digests('" ~ key ~ "') }}"],
+            'post_hook': ["{{ drop_stale_buckets('" ~ key ~ "') }}", "{{ drop_stored_bucket_digests() }}"],
+        }) -%}
     {%- endif -%}
     {{ config(**settings) }}
 {%- endmacro %}
@@ -227,6 +233,31 @@
 {%- endmacro %}
 
 
+{#- The side table holding this run's current digests (models with drop_stale only: their
+    pre-hook computes the digests once; the model and the post-hook read them). -#}
+{% macro bucket_digests_relation() -%}
+    {{ return(api.Relation.create(database=this.database, schema=this.schema,
+        identifier=this.identifier ~ '__bucket_digests')) }}
+{%- endmacro %}
+
+{% macro stores_bucket_digests(inputs) -%}
+    {#- Whether this run reads the digests from the side table: an incremental run of a
+        model whose post-hook drops stale buckets and whose inputs are its refs. -#}
+    {{ return(inputs is none and model.config.get('stores_bucket_digests', false) and bucket_incremental_run()) }}
+{%- endmacro %}
+
+{% macro store_bucket_digests(key) -%}
+    {#- Pre-hook: this run's current digest of every bucket, into the side table. -#}
+    {%- if not stores_bucket_digests(none) -%}{{ return('') }}{%- endif -%}
+    create table {{ bucket_digests_relation() }} as
+    {{ bucket_digest_sql(key) }}
+{%- endmacro %}
+
+{% macro drop_stored_bucket_digests() -%}
+    {%- if not stores_bucket_digests(none) -%}{{ return('') }}{%- endif -%}
+    drop table if exists {{ bucket_digests_relation() }}
+{%- endmacro %}
+
 {% macro bucket_digests(key, inputs=none, also_rebuild=none, salt='') -%}
     {#- The CTEs __bucket_digests (every bucket of the keyed inputs, with its digest) and
         __buckets_to_rebuild (those this run rebuilds: every one on a full build), with a
@@ -237,7 +268,12 @@
     {%- endif -%}
     {%- set incremental = bucket_incremental_run() %}
 __bucket_digests as (
+{%- if stores_bucket_digests(inputs) %}
+    select stored_digests._bucket, stored_digests._bucket_digest
+    from {{ bucket_digests_relation() }} as stored_digests
+{%- else %}
 {{ bucket_digest_sql(key, inputs, salt) }}
+{%- endif %}
 ),
 
 __buckets_to_rebuild as (
@@ -295,7 +331,8 @@ inner join __buckets_to_rebuild as rebuilt
         insert_overwrite replace the buckets that have new rows): drop every stored row
         whose digest is not its bucket's current one. -#}
     {%- if not bucket_incremental_run() -%}{{ return('') }}{%- endif -%}
-    {{ return(adapter.dispatch('drop_stale_buckets', 'lead_funnel')(bucket_digest_sql(key))) }}
+    {%- set current = 'select _bucket, _bucket_digest from ' ~ bucket_digests_relation() -%}
+    {{ return(adapter.dispatch('drop_stale_buckets', 'lead_funnel')(current)) }}
 {%- endmacro %}
 
 {% macro default__drop_stale_buckets(digest_sql) -%}

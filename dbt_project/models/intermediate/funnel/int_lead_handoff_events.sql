@@ -16,7 +16,8 @@
 
     Incremental by lead bucket (macros/incremental/bucketed_incremental.sql): a run
     rebuilds the buckets whose status changes, hand raises, conversion or opportunity
-    changed.
+    changed (the opportunity through int_lead_opportunity_outcomes, keyed by the lead
+    converted to it: a changed opportunity rebuilds that lead's bucket only).
 -#}
 {{ bucketed_incremental('lead_id') }}
 
@@ -38,20 +39,10 @@ hand_raises as (
 
 ),
 
-leads as (
+converted_leads as (
 
-    select
-        lead_id,
-        converted_opportunity_id,
-        converted_date
-    from {{ ref('int_crm__leads') }}
+    select * from {{ ref('int_lead_opportunity_outcomes') }}
     {{- in_rebuilt_buckets('lead_id') }}
-
-),
-
-opportunities as (
-
-    select * from {{ ref('int_opportunity_outcomes') }}
 
 ),
 
@@ -90,21 +81,6 @@ hand_raise_events as (
         false as is_integration_change,
         false as is_out_of_order_source
     from hand_raises
-
-),
-
-converted_leads as (
-
-    select
-        leads.lead_id,
-        leads.converted_opportunity_id,
-        leads.converted_date,
-        opportunities.created_at as opportunity_created_at,
-        opportunities.won_at,
-        opportunities.lost_at
-    from leads
-    inner join opportunities
-        on leads.converted_opportunity_id = opportunities.opportunity_id
 
 ),
 
