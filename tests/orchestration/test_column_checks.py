@@ -205,9 +205,10 @@ def test_every_assertion_made_before_folding_is_still_made() -> None:
     missing = sorted(before - set(after))
     assert not missing, f"{len(missing)} assertions no longer made, e.g. {missing[:5]}"
     tests = [node for node in manifest["nodes"].values() if node["resource_type"] == "test"]
-    # 339 test nodes made these 538 assertions before folding (scoring's ymls not yet folded)
+    # 339 test nodes made these 538 assertions before folding; 195 after (scoring's ymls not
+    # folded yet), with some room for tests added since
     assert len(before) == 538
-    assert len(tests) <= 195
+    assert len(tests) <= 220
 
 
 def test_a_failed_fold_names_each_failed_rule_and_column_in_the_step_failure(
