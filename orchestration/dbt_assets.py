@@ -178,7 +178,7 @@ def lead_funnel_dbt_assets(
         report("dbt", "recording the results as Dagster outputs and asset checks")
         yield from events_from_run_results(context, run_results, MANIFEST, TRANSLATOR, DBT_PROJECT)
     if returncode != 0:
-        raise_for_failed_nodes(run_results, log_path)
+        raise_for_failed_nodes(run_results, log_path, settings.database)
         raise Failure(f"dbt exited with code {returncode}; see {log_path}")
     if unit_tests:
         record_unit_tests_passed(digest)

@@ -143,8 +143,38 @@ def events_from_run_results(
             )
 
 
-def raise_for_failed_nodes(run_results_path: Path, log_path: Path) -> None:
-    """Fail the step naming every dbt node that errored or whose error-level test failed."""
+FOLDED_TESTS = ("column_checks_", "raw_checks_")
+
+
+def folded_failures(con: Any, compiled_code: str) -> list[str]:
+    """What a failed column_checks / raw_checks node found: each rule and column, with its rows."""
+    rows = con.execute(
+        f"select failed_check, column_name, count(*) from ({compiled_code}) as found"
+        " group by failed_check, column_name order by failed_check, column_name"
+    ).fetchall()
+    return [f"{rule} on {column}: {count} row(s)" for rule, column, count in rows]
+
+
+def _explain_folded(result: Mapping[str, Any], database: Path | None) -> str:
+    name = result["unique_id"].split(".")[2] if result["unique_id"].count(".") >= 2 else ""
+    code = result.get("compiled_code")
+    if database is None or not code or not name.startswith(FOLDED_TESTS):
+        return ""
+    from lead_funnel.warehouse import connect
+
+    try:
+        with connect(database, read_only=True) as con:
+            found = folded_failures(con, code)
+    except Exception as error:  # the message stays dbt's; the log has the SQL
+        return f" (could not list the failed rules: {error})"[:300]
+    return " [" + "; ".join(found[:10]) + "]" if found else ""
+
+
+def raise_for_failed_nodes(
+    run_results_path: Path, log_path: Path, database: Path | None = None
+) -> None:
+    """Fail the step naming every dbt node that errored or whose error-level test failed
+    (a folded test's rules and columns that failed too, read back from `database`)."""
     if not run_results_path.exists():
         raise Failure(f"dbt did not finish: see {log_path}")
     results = json.loads(run_results_path.read_text())["results"]
@@ -152,6 +182,7 @@ def raise_for_failed_nodes(run_results_path: Path, log_path: Path) -> None:
     if failed:
         lines = [
             f"{r['unique_id']}: {r['status']} {(r.get('message') or '').strip()[:300]}"
+            + (_explain_folded(r, database) if r["status"] == "fail" else "")
             for r in failed
         ]
         raise Failure(

@@ -155,7 +155,7 @@ def test_an_unchanged_mart_is_not_copied_but_still_served_identically(tmp_path: 
         )
     second = publish_marts(settings, run_id="r2", as_of=AS_OF)
     assert second.serve_copied == ["fct_lead_cycles"]
-    assert second.warehouse_copied == ["fct_lead_cycles"]
+    assert second.warehouse_copied == ["dim_leads", "fct_lead_cycles"]
     assert second.relations == {"dim_leads": 1, "fct_lead_cycles": 2}
     for path in (settings.serve_path, settings.database):
         assert _rows(path, "select * from marts.dim_leads") == [("L1", "VP Sales")]
@@ -216,15 +216,15 @@ def test_the_personal_data_scan_reads_only_the_changed_marts(
 
 
 def test_a_mart_edited_in_the_warehouse_by_hand_is_replaced(tmp_path: Path) -> None:
-    """An analytics engineer's `dbt build` writes `marts` directly: the warehouse side
-    compares the build with what `marts` holds, not with what was published."""
+    """An analytics engineer's `dbt build` writes `marts` directly: the warehouse's marts
+    are replaced whatever the served digests say."""
     settings = build(tmp_path / "warehouse.duckdb")
     publish_marts(settings, run_id="r1", as_of=AS_OF)
     with duckdb.connect(str(settings.database)) as con:
         con.execute("update marts.dim_leads set title = 'edited'")
     second = publish_marts(settings, run_id="r2", as_of=AS_OF)
     assert second.serve_copied == []
-    assert second.warehouse_copied == ["dim_leads"]
+    assert second.warehouse_copied == ["dim_leads", "fct_lead_cycles"]
     assert _rows(settings.database, "select title from marts.dim_leads") == [("VP Sales",)]
 
 
