@@ -33,17 +33,21 @@
     variables the model reads (none of the incremental models reads one).
 -#}
 
-{% macro bucketed_incremental(key, drop_stale=true) -%}
+{% macro bucketed_incremental(key, drop_stale=true, digest_inputs=none) -%}
     {#- drop_stale: whether the post-hook drops stale buckets (drop_stale_buckets); false
         when the keyed input is not a ref (the staging bases: a raw table whose rows of a
-        whole bucket vanish is reported by audit.reconciliation_raw_rows). -#}
+        whole bucket vanish is reported by audit.reconciliation_raw_rows).
+        digest_inputs: the name of a project macro returning the `inputs` the model passes
+        to bucket_digests (relations or parenthesised subqueries of refs), so the
+        post-hook digests the same rows. -#}
     {%- set settings = {
         'materialized': 'incremental',
         'on_schema_change': 'sync_all_columns',
     } -%}
     {%- do settings.update(bucket_strategy()) -%}
     {%- if drop_stale -%}
-        {%- do settings.update({'post_hook': "{{ drop_stale_buckets('" ~ key ~ "') }}"}) -%}
+        {%- set inputs_argument = '' if digest_inputs is none else ', inputs=' ~ digest_inputs ~ '()' -%}
+        {%- do settings.update({'post_hook': "{{ drop_stale_buckets('" ~ key ~ "'" ~ inputs_argument ~ ") }}"}) -%}
     {%- endif -%}
     {{ config(**settings) }}
 {%- endmacro %}
@@ -178,7 +182,8 @@
 {% macro bucket_digest_sql(key, inputs=none, salt='') -%}
     {#- A select of every bucket of the keyed inputs with its digest (_bucket,
         _bucket_digest). `inputs` replaces the refs with in-model relations already
-        hashed: [{'relation': 'cte', 'row_hash': 'column'}]; `salt` is more compile-time
+        hashed: [{'relation': 'cte', 'row_hash': 'column'}] (or a parenthesised, aliased
+        subquery, which a post-hook can read too); `salt` is more compile-time
         code (the raw table's shape a base's SQL was generated for). -#}
     {%- set keyed = [] -%}
     {%- set global = [] -%}
@@ -289,13 +294,13 @@ inner join __buckets_to_rebuild as rebuilt
 {%- endmacro %}
 
 
-{% macro drop_stale_buckets(key) -%}
+{% macro drop_stale_buckets(key, inputs=none) -%}
     {#- Post-hook: a bucket rebuilt into no rows (its lead deleted, say), or one no input
         maps to any more, was not replaced by the build (delete+insert and
         insert_overwrite replace the buckets that have new rows): drop every stored row
         whose digest is not its bucket's current one. -#}
     {%- if not bucket_incremental_run() -%}{{ return('') }}{%- endif -%}
-    {{ return(adapter.dispatch('drop_stale_buckets', 'lead_funnel')(bucket_digest_sql(key))) }}
+    {{ return(adapter.dispatch('drop_stale_buckets', 'lead_funnel')(bucket_digest_sql(key, inputs))) }}
 {%- endmacro %}
 
 {% macro default__drop_stale_buckets(digest_sql) -%}
