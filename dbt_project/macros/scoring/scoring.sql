@@ -40,24 +40,23 @@
 
 
 {#-
-    The bucket digest inputs of int_lead_decayed_points: per bucket of
-    int_scoring_person_events (bucketed by score_owner_id, which is the lead_id of every
-    row that has one), its stored digest, with the settings row (half-life, maximum age).
-    The run's as-of is deliberately not in it: an unchanged bucket is rescaled to the new
-    as-of, not rebuilt. One row per bucket, so the digest reads no event's values.
+    The bucket digest inputs of int_scoring_decayed_points: per bucket of
+    int_scoring_person_events (both are bucketed by score_owner_id), its stored digest,
+    with the settings row (half-life, maximum age). The run's as-of is deliberately not in
+    it: an unchanged bucket is rescaled to the new as-of, not rebuilt. One row per bucket,
+    so the digest reads no event's values.
 -#}
-{% macro lead_decay_digest_inputs() -%}
+{% macro scoring_decay_digest_inputs() -%}
     {%- set sql -%}
 (
     select
-        bucket_owners.lead_id,
+        bucket_owners.score_owner_id,
         {{ hash_of(['bucket_owners._bucket_digest', whole_row_hash('settings')]) }} as _row_hash
     from (
         select
-            min(events.lead_id) as lead_id,
+            min(events.score_owner_id) as score_owner_id,
             events._bucket_digest
         from {{ ref('int_scoring_person_events') }} as events
-        where events.lead_id is not null
         group by events._bucket, events._bucket_digest
     ) as bucket_owners
     cross join {{ ref('int_settings') }} as settings

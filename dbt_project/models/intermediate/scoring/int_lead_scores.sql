@@ -5,10 +5,11 @@
     * engagement_score and intent_score: the lead's event points decayed by age at the
       as-of with the engagement_half_life_days half-life (an event one half-life old
       counts half); events older than engagement_max_age_days or after the as-of count
-      nothing; rounded to 2 decimals. The sums come from int_lead_decayed_points,
-      decayed to its decayed_to (an earlier night's as-of for a bucket nothing changed
-      in) and rescaled here to the as-of with the same decay formula (decayed_points);
-      rounding comes after the rescale, so it equals decaying every event afresh;
+      nothing; rounded to 2 decimals. The sums come from int_scoring_decayed_points
+      (the rows whose owner is the lead), decayed to their decayed_to (an earlier night's
+      as-of for a bucket nothing changed in) and rescaled here to the as-of with the same
+      decay formula (decayed_points); rounding comes after the rescale and the sum, so it
+      equals decaying every event afresh;
     * total_score = fit_score + engagement_score + intent_score + negative_score;
     * is_fit_gate_passed: fit_score >= fit_gate; is_mql_eligible: the gate is passed
       and total_score >= mql_threshold (both in seeds/scoring_settings.csv);
@@ -38,7 +39,8 @@ stored_points as (
         intent_points,
         last_scored_activity_at,
         scored_events
-    from {{ ref('int_lead_decayed_points') }}
+    from {{ ref('int_scoring_decayed_points') }}
+    where lead_id is not null
 
 ),
 
@@ -67,19 +69,24 @@ decayed as (
 
     select
         stored_points.lead_id,
-        {{ decayed_points(
-            'stored_points.engagement_points', 'stored_points.decayed_to', 'run_context.as_of',
-            'settings.engagement_half_life_days'
-        ) }} as engagement_points,
-        {{ decayed_points(
-            'stored_points.intent_points', 'stored_points.decayed_to', 'run_context.as_of',
-            'settings.engagement_half_life_days'
-        ) }} as intent_points,
-        stored_points.last_scored_activity_at,
-        stored_points.scored_events
+        sum(
+            {{ decayed_points(
+                'stored_points.engagement_points', 'stored_points.decayed_to', 'run_context.as_of',
+                'settings.engagement_half_life_days'
+            ) }}
+        ) as engagement_points,
+        sum(
+            {{ decayed_points(
+                'stored_points.intent_points', 'stored_points.decayed_to', 'run_context.as_of',
+                'settings.engagement_half_life_days'
+            ) }}
+        ) as intent_points,
+        max(stored_points.last_scored_activity_at) as last_scored_activity_at,
+        sum(stored_points.scored_events) as scored_events
     from stored_points
     cross join run_context
     cross join settings
+    group by stored_points.lead_id
 
 ),
 

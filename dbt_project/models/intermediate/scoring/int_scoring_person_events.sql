@@ -15,7 +15,7 @@
     (macros/incremental/bucketed_incremental.sql): a bucket is rebuilt when one of its
     owners' activities or links changed, or when activity_points, the settings or this
     code changed (every bucket). Decay is applied where the points are summed at a point
-    in time (int_lead_decayed_points at the as-of, int_cycle_scores_at_mql at each
+    in time (int_scoring_decayed_points at the as-of, int_cycle_scores_at_mql at each
     mql_at, fct_account_engagement).
 -#}
 {{ bucketed_incremental('score_owner_id') }}
