@@ -6,8 +6,8 @@ relative (floating-point rounding of a product against a sum), the scores and ac
 scores (rounded to 2 decimals after the rescale) and int_scoring_person_events row for row.
 
 Each case copies a warehouse the session already built (hand-built scenario, generated
-data), moves it to another as-of incrementally, and compares with a full refresh of the
-scoring models on a copy of the same upstream state.
+data), moves it to another as-of incrementally, then fully refreshes the scoring models in
+place (same upstream state, same file: dbt's partial parse stays valid) and compares.
 """
 
 from __future__ import annotations
@@ -71,28 +71,47 @@ def _decayed_to_counts(database: Path, as_of: datetime) -> tuple[int, int]:
     return kept, recomputed
 
 
-def _assert_equals_full_refresh(incremental: Path, as_of: datetime, target: Path) -> None:
-    full = incremental.with_name(incremental.stem + "-full.duckdb")
-    shutil.copyfile(incremental, full)
+def _snapshot(database: Path, as_of: datetime) -> dict[str, object]:
+    return {
+        "sums": _rescaled_sums(database, as_of),
+        "scores": _rows(database, f"select {SCORE_COLUMNS} from intermediate.int_lead_scores"),
+        "events": _rows(database, "select * from intermediate.int_scoring_person_events"),
+        "accounts": _rows(database, "select * from marts.fct_account_engagement"),
+    }
+
+
+def _assert_equals_full_refresh(database: Path, as_of: datetime, target: Path) -> None:
+    """Fully refresh the scoring models in place (the same file keeps dbt's partial parse)
+    and compare with what the incremental night left."""
+    incremental = _snapshot(database, as_of)
     run_dbt(
         ["run", "--select", *SCORING_MODELS.split(), "--full-refresh"],
-        database=full,
+        database=database,
         as_of=as_of,
         target_path=target,
     )
-    assert _decayed_to_counts(full, as_of)[0] == 0, "a full refresh decays every sum to the as-of"
-    rescaled, fresh = _rescaled_sums(incremental, as_of), _rescaled_sums(full, as_of)
+    assert _decayed_to_counts(database, as_of)[0] == 0, (
+        "a full refresh decays every sum to the as-of"
+    )
+    full = _snapshot(database, as_of)
+    rescaled, fresh = incremental["sums"], full["sums"]
+    assert isinstance(rescaled, dict) and isinstance(fresh, dict)
     assert rescaled.keys() == fresh.keys()
     for key, (engagement, intent) in fresh.items():
         assert rescaled[key] == pytest.approx(
             (engagement, intent), rel=RELATIVE_TOLERANCE, abs=1e-12
         ), key
-    scores = f"select {SCORE_COLUMNS} from intermediate.int_lead_scores"
-    assert _rows(incremental, scores) == _rows(full, scores)
-    events = "select * from intermediate.int_scoring_person_events"
-    assert _rows(incremental, events) == _rows(full, events)
-    accounts = "select * from marts.fct_account_engagement"
-    assert _rows(incremental, accounts) == _rows(full, accounts)
+    for part in ("scores", "events", "accounts"):
+        assert incremental[part] == full[part], part
+
+
+def _digests(database: Path) -> set[int]:
+    return {
+        row[0]
+        for row in _rows(
+            database, "select _bucket_digest from intermediate.int_scoring_decayed_points"
+        )
+    }
 
 
 def _scoring_night(database: Path, as_of: datetime, target: Path) -> None:
@@ -122,8 +141,8 @@ def test_handbuilt_nights_forward_and_back_equal_full_refreshes(
     assert kept > 0, "unchanged buckets keep their stored sums"
     _assert_equals_full_refresh(database, later, target)
 
-    # the as-of moves back before the first night's: every stored sum is ahead of it and
-    # is recomputed (the events after it are stored but not counted)
+    # the as-of moves back before the first night's: every stored sum (now decayed to
+    # `later`) is ahead of it and is recomputed (the events after it are stored but not counted)
     earlier = as_of - timedelta(days=5)
     _scoring_night(database, earlier, target)
     assert _decayed_to_counts(database, earlier) == (0, scored_people)
@@ -151,9 +170,11 @@ def test_generated_appended_day_equals_full_refresh(
     assert kept > recomputed, "one day changes a minority of leads"
     _assert_equals_full_refresh(database, next_night, target)
 
-    # a changed half-life (the settings row is in every bucket's digest): all recomputed
+    # a changed half-life (the settings row is in every bucket's digest): every bucket is
+    # recomputed, with a new digest, and still equals a full refresh
+    before = _digests(database)
     with duckdb.connect(str(database)) as con:
         con.execute("update intermediate.int_settings set engagement_half_life_days = 20")
     _scoring_night(database, next_night, target)
-    assert _decayed_to_counts(database, next_night)[0] == 0
+    assert before and _digests(database).isdisjoint(before)
     _assert_equals_full_refresh(database, next_night, target)
