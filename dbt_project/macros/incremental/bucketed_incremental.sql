@@ -33,10 +33,13 @@
     variables the model reads (none of the incremental models reads one).
 -#}
 
-{% macro bucketed_incremental(key, drop_stale=true) -%}
+{% macro bucketed_incremental(key, drop_stale=true, digest_inputs=none) -%}
     {#- drop_stale: whether the post-hook drops stale buckets (drop_stale_buckets); false
         when the keyed input is not a ref (the staging bases: a raw table whose rows of a
-        whole bucket vanish is reported by audit.reconciliation_raw_rows). -#}
+        whole bucket vanish is reported by audit.reconciliation_raw_rows).
+        digest_inputs: the name of a project macro returning the `inputs` the model passes
+        to bucket_digests (relations or parenthesised subqueries of refs), so the
+        pre-hook digests the same rows. -#}
     {%- set settings = {
         'materialized': 'incremental',
         'on_schema_change': 'sync_all_columns',
@@ -45,9 +48,11 @@
     {%- if drop_stale -%}
         {#- the current digests are computed once, by the pre-hook, into a side table the
             model and the post-hook read; the post-hook drops it -#}
+        {%- set inputs_argument = '' if digest_inputs is none else ', inputs=' ~ digest_inputs ~ '()' -%}
         {%- do settings.update({
             'stores_bucket_digests': true,
-            'pre_hook': ["{{ drop_stored_bucket_digests() }}", "{{ store_bucket_digests('" ~ key ~ "') }}"],
+            'bucket_digest_inputs': digest_inputs,
+            'pre_hook': ["{{ drop_stored_bucket_digests() }}", "{{ store_bucket_digests('" ~ key ~ "'" ~ inputs_argument ~ ") }}"],
             'post_hook': ["{{ drop_stale_buckets('" ~ key ~ "') }}", "{{ drop_stored_bucket_digests() }}"],
         }) -%}
     {%- endif -%}
@@ -184,7 +189,8 @@
 {% macro bucket_digest_sql(key, inputs=none, salt='') -%}
     {#- A select of every bucket of the keyed inputs with its digest (_bucket,
         _bucket_digest). `inputs` replaces the refs with in-model relations already
-        hashed: [{'relation': 'cte', 'row_hash': 'column'}]; `salt` is more compile-time
+        hashed: [{'relation': 'cte', 'row_hash': 'column'}] (or a parenthesised, aliased
+        subquery, which a pre-hook can read too); `salt` is more compile-time
         code (the raw table's shape a base's SQL was generated for). -#}
     {%- set keyed = [] -%}
     {%- set global = [] -%}
@@ -243,18 +249,20 @@
 {% macro stores_bucket_digests(inputs) -%}
     {#- Whether this run reads the digests from the side table: an incremental run of a
         model whose post-hook drops stale buckets and whose inputs are its refs. -#}
-    {{ return(inputs is none and model.config.get('stores_bucket_digests', false) and bucket_incremental_run()) }}
+    {#- `inputs` given or not as the config's digest_inputs says: the rows the pre-hook digested -#}
+    {{ return((inputs is none) == (model.config.get('bucket_digest_inputs') is none)
+        and model.config.get('stores_bucket_digests', false) and bucket_incremental_run()) }}
 {%- endmacro %}
 
-{% macro store_bucket_digests(key) -%}
+{% macro store_bucket_digests(key, inputs=none) -%}
     {#- Pre-hook: this run's current digest of every bucket, into the side table. -#}
-    {%- if not stores_bucket_digests(none) -%}{{ return('') }}{%- endif -%}
+    {%- if not stores_bucket_digests(inputs) -%}{{ return('') }}{%- endif -%}
     create table {{ bucket_digests_relation() }} as
-    {{ bucket_digest_sql(key) }}
+    {{ bucket_digest_sql(key, inputs) }}
 {%- endmacro %}
 
 {% macro drop_stored_bucket_digests() -%}
-    {%- if not stores_bucket_digests(none) -%}{{ return('') }}{%- endif -%}
+    {%- if not (model.config.get('stores_bucket_digests', false) and bucket_incremental_run()) -%}{{ return('') }}{%- endif -%}
     drop table if exists {{ bucket_digests_relation() }}
 {%- endmacro %}
 

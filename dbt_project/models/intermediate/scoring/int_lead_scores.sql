@@ -2,11 +2,14 @@
     Every live lead's score as of the run (one row per row of int_lead_attributes):
 
     * fit_score and negative_score: int_lead_fit_scores (seeds);
-    * engagement_score and intent_score: the lead's event points
-      (int_scoring_person_events) decayed by age at the as-of with the
-      engagement_half_life_days half-life (an event one half-life old counts half);
-      events older than engagement_max_age_days or after the as-of count nothing;
-      rounded to 2 decimals;
+    * engagement_score and intent_score: the lead's event points decayed by age at the
+      as-of with the engagement_half_life_days half-life (an event one half-life old
+      counts half); events older than engagement_max_age_days or after the as-of count
+      nothing; rounded to 2 decimals. The sums come from int_scoring_decayed_points
+      (the rows whose owner is the lead), decayed to their decayed_to (an earlier night's
+      as-of for a bucket nothing changed in) and rescaled here to the as-of with the same
+      decay formula (decayed_points); rounding comes after the rescale and the sum, so it
+      equals decaying every event afresh;
     * total_score = fit_score + engagement_score + intent_score + negative_score;
     * is_fit_gate_passed: fit_score >= fit_gate; is_mql_eligible: the gate is passed
       and total_score >= mql_threshold (both in seeds/scoring_settings.csv);
@@ -27,14 +30,16 @@ fit_scores as (
 
 ),
 
-events as (
+stored_points as (
 
     select
         lead_id,
-        scored_at,
-        score_component,
-        base_points
-    from {{ ref('int_scoring_person_events') }}
+        decayed_to,
+        engagement_points,
+        intent_points,
+        last_scored_activity_at,
+        scored_events
+    from {{ ref('int_scoring_decayed_points') }}
     where lead_id is not null
 
 ),
@@ -63,25 +68,25 @@ settings as (
 decayed as (
 
     select
-        events.lead_id,
+        stored_points.lead_id,
         sum(
             {{ decayed_points(
-                'events.base_points', 'events.scored_at', 'run_context.as_of', 'settings.engagement_half_life_days'
+                'stored_points.engagement_points', 'stored_points.decayed_to', 'run_context.as_of',
+                'settings.engagement_half_life_days'
             ) }}
-        ) filter (where events.score_component = 'engagement') as engagement_points,
+        ) as engagement_points,
         sum(
             {{ decayed_points(
-                'events.base_points', 'events.scored_at', 'run_context.as_of', 'settings.engagement_half_life_days'
+                'stored_points.intent_points', 'stored_points.decayed_to', 'run_context.as_of',
+                'settings.engagement_half_life_days'
             ) }}
-        ) filter (where events.score_component = 'intent') as intent_points,
-        max(events.scored_at) as last_scored_activity_at,
-        count(*) as scored_events
-    from events
+        ) as intent_points,
+        max(stored_points.last_scored_activity_at) as last_scored_activity_at,
+        sum(stored_points.scored_events) as scored_events
+    from stored_points
     cross join run_context
     cross join settings
-    where events.scored_at <= run_context.as_of
-        and events.scored_at > run_context.as_of - settings.engagement_max_age_days * interval 1 day
-    group by events.lead_id
+    group by stored_points.lead_id
 
 ),
 

@@ -1,49 +1,32 @@
 {#-
     Every scoring event of a Marketo person linked to the CRM, with its undecayed
-    points: one row per classified activity (int_scoring_activities), per program
-    progression (int_scoring_program_activities) and per pricing-repeat bonus.
+    points: one row per classified activity and program progression that scores
+    (int_scoring_event_owners: the person, its lead or contact) and per pricing-repeat
+    bonus.
 
-    * The person: activities of merged-away Marketo leads count for the survivor
-      (int_map__person_merges); the survivor links to a live CRM lead through
-      sfdc_lead_id (int_marketo_lead_crm_links, which follows Salesforce merges)
-      and to a live contact through sfdc_contact_id, else through the converted
-      contact of its lead. People linked to neither are not scored.
     * Points: seeds/activity_points.csv per activity_kind, times quantity (attended
-      minutes for webinars, capped at webinar_attended_max_points); kinds without a
-      points row (a lone email open) or with 0 points score nothing and are left out.
+      minutes for webinars, capped at webinar_attended_max_points: the cap is per event,
+      before any sum, so decayed sums stay multiplicative); kinds without a points row
+      (a lone email open) or with 0 points score nothing and are left out.
     * Pricing repeat: a pricing_view with another pricing_view of the same lead (or
       contact) at most pricing_repeat_window_days earlier adds a pricing_repeat_visit.
 
-    Decay is applied where the points are summed at a point in time (int_lead_scores
-    at the as-of, int_cycle_scores_at_mql at each mql_at, fct_account_engagement).
+    Incremental by bucket of score_owner_id, the lead else the contact
+    (macros/incremental/bucketed_incremental.sql): a bucket is rebuilt when one of its
+    owners' activities or links changed, or when activity_points, the settings or this
+    code changed (every bucket). Decay is applied where the points are summed at a point
+    in time (int_scoring_decayed_points at the as-of, int_cycle_scores_at_mql at each
+    mql_at, fct_account_engagement).
 -#}
+{{ bucketed_incremental('score_owner_id') }}
+
 with
+
+{{ bucket_digests('score_owner_id') }}
 
 settings as (
 
     select * from {{ ref('int_settings') }}
-
-),
-
-activities as (
-
-    select
-        activity_key,
-        original_marketo_lead_id,
-        scored_at,
-        activity_kind,
-        1.0 as quantity
-    from {{ ref('int_scoring_activities') }}
-
-    union all
-
-    select
-        activity_key,
-        original_marketo_lead_id,
-        scored_at,
-        activity_kind,
-        cast(quantity as double) as quantity
-    from {{ ref('int_scoring_program_activities') }}
 
 ),
 
@@ -57,88 +40,29 @@ activity_points as (
 
 ),
 
-merge_map as (
+owned_activities as (
 
     select
-        losing_marketo_lead_id,
-        winning_marketo_lead_id
-    from {{ ref('int_map__person_merges') }}
-
-),
-
-marketo_leads as (
-
-    select
-        marketo_lead_id,
-        sfdc_contact_id
-    from {{ ref('int_map__people') }}
-
-),
-
-crm_links as (
-
-    select
-        marketo_lead_id,
-        lead_id
-    from {{ ref('int_marketo_lead_crm_links') }}
-
-),
-
-crm_leads as (
-
-    select
-        lead_id,
-        converted_contact_id
-    from {{ ref('int_crm__leads') }}
-
-),
-
-contacts as (
-
-    select contact_id
-    from {{ ref('int_crm__contacts') }}
-
-),
-
-people as (
-
-    select
-        marketo_leads.marketo_lead_id,
-        crm_leads.lead_id,
-        coalesce(direct_contacts.contact_id, converted_contacts.contact_id) as contact_id
-    from marketo_leads
-    left join crm_links
-        on marketo_leads.marketo_lead_id = crm_links.marketo_lead_id
-    left join crm_leads
-        on crm_links.lead_id = crm_leads.lead_id
-    left join contacts as direct_contacts
-        on marketo_leads.sfdc_contact_id = direct_contacts.contact_id
-    left join contacts as converted_contacts
-        on crm_leads.converted_contact_id = converted_contacts.contact_id
-    where crm_leads.lead_id is not null
-        or direct_contacts.contact_id is not null
-        or converted_contacts.contact_id is not null
+        owners.activity_key,
+        owners.marketo_lead_id,
+        owners.lead_id,
+        owners.contact_id,
+        owners.score_owner_id,
+        owners.scored_at,
+        owners.activity_kind,
+        owners.quantity
+    from {{ ref('int_scoring_event_owners') }} as owners
+    {{- in_rebuilt_buckets('owners.score_owner_id') }}
 
 ),
 
 linked as (
 
-    select
-        activities.activity_key,
-        people.marketo_lead_id,
-        people.lead_id,
-        people.contact_id,
-        activities.scored_at,
-        activities.activity_kind,
-        activities.quantity
-    from activities
+    select owned_activities.*
+    from owned_activities
     inner join activity_points
-        on activities.activity_kind = activity_points.activity_kind
+        on owned_activities.activity_kind = activity_points.activity_kind
             and activity_points.points <> 0
-    left join merge_map
-        on activities.original_marketo_lead_id = merge_map.losing_marketo_lead_id
-    inner join people
-        on coalesce(merge_map.winning_marketo_lead_id, activities.original_marketo_lead_id) = people.marketo_lead_id
 
 ),
 
@@ -147,7 +71,7 @@ pricing_views as (
     select
         *,
         lag(scored_at) over (
-            partition by coalesce(lead_id, contact_id)
+            partition by score_owner_id
             order by scored_at, activity_key
         ) as previous_pricing_view_at
     from linked
@@ -162,6 +86,7 @@ pricing_repeats as (
         pricing_views.marketo_lead_id,
         pricing_views.lead_id,
         pricing_views.contact_id,
+        pricing_views.score_owner_id,
         pricing_views.scored_at,
         'pricing_repeat_visit' as activity_kind,
         1.0 as quantity
@@ -188,6 +113,7 @@ final as (
         events.lead_id,
         events.contact_id,
         coalesce(events.contact_id, events.lead_id) as person_id,
+        events.score_owner_id,
         events.scored_at,
         events.activity_kind,
         activity_points.score_component,
@@ -203,4 +129,4 @@ final as (
 
 )
 
-select * from final
+{{ select_with_bucket_digest('final', 'score_owner_id') }}

@@ -11,7 +11,8 @@
       people whose department is other, student or consultant engage but count in
       no department.
     * account_score: the engagement and intent points of all the account's people,
-      decayed at the as-of like the lead scores.
+      decayed at the as-of like the lead scores: int_scoring_decayed_points' stored sums
+      rescaled to the as-of (decayed_points, the one decay formula).
     * is_buying_committee: at least buying_committee_min_contacts engaged people or
       buying_committee_min_departments engaged departments (seeds).
 -#}
@@ -49,14 +50,14 @@ lead_fit as (
 
 ),
 
-events as (
+stored_points as (
 
     select
         person_id,
-        scored_at,
-        score_component,
-        base_points
-    from {{ ref('int_scoring_person_events') }}
+        decayed_to,
+        engagement_points + intent_points as activity_points,
+        last_scored_activity_at
+    from {{ ref('int_scoring_decayed_points') }}
 
 ),
 
@@ -90,21 +91,20 @@ people as (
 person_activity as (
 
     select
-        events.person_id,
+        stored_points.person_id,
         sum(
             {{ decayed_points(
-                'events.base_points', 'events.scored_at', 'run_context.as_of', 'settings.engagement_half_life_days'
+                'stored_points.activity_points', 'stored_points.decayed_to', 'run_context.as_of',
+                'settings.engagement_half_life_days'
             ) }}
-        ) filter (where events.score_component in ('engagement', 'intent')) as activity_points,
-        max(events.scored_at) as last_scored_activity_at,
-        bool_or(events.scored_at >= run_context.as_of - settings.account_window_days * interval 1 day)
+        ) as activity_points,
+        max(stored_points.last_scored_activity_at) as last_scored_activity_at,
+        max(stored_points.last_scored_activity_at) >= run_context.as_of - settings.account_window_days * interval 1 day
             as is_engaged_in_window
-    from events
+    from stored_points
     cross join run_context
     cross join settings
-    where events.scored_at <= run_context.as_of
-        and events.scored_at > run_context.as_of - settings.engagement_max_age_days * interval 1 day
-    group by events.person_id
+    group by stored_points.person_id, run_context.as_of, settings.account_window_days
 
 ),
 
