@@ -21,13 +21,7 @@ from lead_funnel.seed_check import require_sound_seeds
 from lead_funnel.settings import BUILD_SCHEMA, META_SCHEMA, RAW_SCHEMA_ENV
 from lead_funnel.warehouse import connect, relation_exists, schemas_in
 from orchestration.dbt_build import events_from_run_results, raise_for_failed_nodes, run_build
-from orchestration.dbt_inprocess import (
-    environment,
-    project_digest,
-    record_unit_tests_passed,
-    run_build_in_process,
-    unit_tests_passed_for,
-)
+from orchestration.dbt_inprocess import environment, run_build_in_process
 from orchestration.resources import RunParametersResource
 
 DBT_PROJECT = DbtProject(
@@ -41,12 +35,8 @@ ensure_manifest()
 
 AUDIT_MODULES = ("great_expectations", "great_expectations.expectations")
 
-# Unit tests test code, not data: a nightly build runs them only when the project's files
-# changed since the last build whose unit tests passed (and always with --full-refresh);
-# `make test` runs them always. Every data test runs every night. Their fixtures are
-# DuckDB's: a Spark build leaves them out.
+# Built but not part of the nightly job: unit tests run in `make test`.
 NIGHTLY_DBT_ARGS = ["build", "--exclude-resource-type", "unit_test"]
-UNIT_TESTED_DBT_ARGS = ["build"]
 DBT_ENV_NAMES = (
     "LEAD_FUNNEL_DATABASE",
     "LEAD_FUNNEL_AS_OF",
@@ -121,11 +111,6 @@ def needs_full_refresh(parameters: RunParameters) -> bool:
     return previous is not None and parameters.as_of < previous
 
 
-def runs_unit_tests(engine: str, full_refresh: bool, digest: str) -> bool:
-    """Whether tonight's build runs the unit tests too (see UNIT_TESTED_DBT_ARGS)."""
-    return engine == "duckdb" and (full_refresh or not unit_tests_passed_for(digest))
-
-
 def _is_whole_project(context: AssetExecutionContext) -> bool:
     assets_def = context.assets_def
     return set(context.selected_asset_keys) == set(assets_def.keys) and set(
@@ -154,15 +139,11 @@ def lead_funnel_dbt_assets(
     as_of = parameters.as_of
     full_refresh = needs_full_refresh(parameters)
     env = parameters.dbt_environment(marts_schema=BUILD_SCHEMA)
-    whole_project = _is_whole_project(context)
-    digest = project_digest()
-    unit_tests = whole_project and runs_unit_tests(parameters.engine, full_refresh, digest)
-    build = UNIT_TESTED_DBT_ARGS if unit_tests else NIGHTLY_DBT_ARGS
-    args = [*build, *(["--full-refresh"] if full_refresh else [])]
+    args = [*NIGHTLY_DBT_ARGS, *(["--full-refresh"] if full_refresh else [])]
     settings.dbt_target_dir.mkdir(parents=True, exist_ok=True)
     report("dbt", f"dbt {' '.join(args)} (as-of {as_of}, into {BUILD_SCHEMA})")
     preload(*AUDIT_MODULES)  # the audit's imports load while dbt runs
-    if not whole_project:
+    if not _is_whole_project(context):
         # a selection from the UI: dagster-dbt's streaming path selects the subset; its
         # dbt subprocess inherits this process's environment, so set it for the call only
         with environment({name: env[name] for name in DBT_ENV_NAMES}):
@@ -180,6 +161,4 @@ def lead_funnel_dbt_assets(
     if returncode != 0:
         raise_for_failed_nodes(run_results, log_path, settings.database)
         raise Failure(f"dbt exited with code {returncode}; see {log_path}")
-    if unit_tests:
-        record_unit_tests_passed(digest)
     report("dbt", "done")

@@ -44,8 +44,6 @@ from lead_funnel.progress import Heartbeat
 # parsed manifests by key, shared by every warehouse this checkout runs on
 MANIFEST_CACHE = DBT_PROJECT_DIR / "target" / "lead_funnel_manifests"
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
-# the project digest of the last nightly build whose unit tests all passed
-UNIT_TESTS_PASSED = MANIFEST_CACHE / "unit_tests_passed.json"
 KEEP_MANIFESTS = 8
 _PROJECT_FOLDERS = ("models", "macros", "tests", "analyses", "snapshots")
 _PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml", "selectors.yml")
@@ -72,21 +70,6 @@ def project_digest() -> str:
             digest.update(str(path.relative_to(DBT_PROJECT_DIR.parent)).encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
-
-
-def unit_tests_passed_for(digest: str) -> bool:
-    """Whether a nightly build ran and passed every unit test on the project as it is."""
-    try:
-        return json.loads(UNIT_TESTS_PASSED.read_text()).get("project") == digest
-    except (OSError, ValueError):
-        return False
-
-
-def record_unit_tests_passed(digest: str) -> None:
-    UNIT_TESTS_PASSED.parent.mkdir(parents=True, exist_ok=True)
-    partial = UNIT_TESTS_PASSED.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_text(json.dumps({"project": digest}))
-    os.replace(partial, UNIT_TESTS_PASSED)
 
 
 def _dbt_version() -> str:

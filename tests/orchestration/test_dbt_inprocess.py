@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -82,18 +81,3 @@ def test_a_manifest_parsed_for_one_file_is_relocated_to_another_catalog_and_noth
     assert relocated["sources"][lead]["relation_name"] == '"nightly"."raw_salesforce"."lead"'
     assert relocate_catalog(manifest, "nightly", old) == changed
     assert _content(manifest) == before
-
-
-def test_unit_tests_run_at_night_when_the_project_changed_since_they_last_passed(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    import orchestration.dbt_inprocess as inprocess
-    from orchestration.dbt_assets import runs_unit_tests
-
-    monkeypatch.setattr(inprocess, "UNIT_TESTS_PASSED", tmp_path / "unit_tests_passed.json")
-    assert runs_unit_tests("duckdb", False, "digest-a")  # never passed in this checkout
-    inprocess.record_unit_tests_passed("digest-a")
-    assert not runs_unit_tests("duckdb", False, "digest-a")  # unchanged project: data tests only
-    assert runs_unit_tests("duckdb", False, "digest-b")  # a project file changed
-    assert runs_unit_tests("duckdb", True, "digest-a")  # the full_refresh job: always
-    assert not runs_unit_tests("spark", True, "digest-b")  # their fixtures are DuckDB's
