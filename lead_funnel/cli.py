@@ -207,7 +207,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     if args.engine == "spark":
-        from data_quality.spark_check import check_published_spark_marts
+        from data_quality.check import check_published_spark_marts
 
         return check_published_spark_marts(args.warehouse_dir, data_docs_dir=args.data_docs)
     from data_quality.check import check_published_marts

@@ -100,10 +100,11 @@ def last_published_as_of(spark: SparkSession) -> datetime | None:
 
 
 def _set_pointer(spark: SparkSession, pointer: Pointer) -> None:
+    # timestamp_ntz: read back as the naive UTC datetime written, whatever the driver's zone
     as_of = (
-        "cast(null as timestamp)"
+        "cast(null as timestamp_ntz)"
         if pointer.as_of is None
-        else f"timestamp '{format_as_of(pointer.as_of)}'"
+        else f"cast('{format_as_of(pointer.as_of)}' as timestamp_ntz)"
     )
     spark.sql(f"create database if not exists {META_SCHEMA}")
     spark.sql(

@@ -238,6 +238,6 @@ def test_the_sla_clock_runs_per_owner_time_zone_on_spark(spark):
 def test_absent_raw_databases_are_named(spark):
     from lead_funnel.spark_engine import SparkEngineError, require_raw_databases
 
-    with pytest.raises(SparkEngineError, match="has no table raw_salesforce.lead") as raised:
+    with pytest.raises(SparkEngineError, match=r"has no table raw_salesforce\.lead") as raised:
         require_raw_databases(spark, {"salesforce": "raw_salesforce", "marketo": "raw_marketo"})
     assert "lead-funnel copy-raw --database FILE --engine spark" in str(raised.value)
