@@ -182,11 +182,11 @@ def publish_marts(
             f"{build_schema} holds no candidates: nothing is published, the current "
             "publication is kept"
         )
+    recover_interrupted_publication(spark)  # a leftover of a killed run, views re-pointed first
     current = current_pointer(spark)
     new = publication_name(run_id, as_of)
     if new == current.publication:
         raise SparkPublicationRefused(f"{new} is already the current publication")
-    _drop_publications_except(spark, {current.publication, current.previous})  # a leftover
     spark.sql(f"create database {new}")
     for index, table in enumerate(tables):
         spark.sql(
