@@ -169,6 +169,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         return 1
     _print_success(outcome)
+    if warehouse_dir is not None:
+        print(
+            f"  published: the Spark database marts in {warehouse_dir} (views over the publication "
+            "lead_funnel_meta.current_publication names); `lead-funnel check --engine spark "
+            f"--warehouse-dir {warehouse_dir}` re-runs the invariants"
+        )
     if args.export_parquet:
         from lead_funnel.parquet_export import export_parquet
 
