@@ -60,3 +60,13 @@ def _env(tmp_path: Path) -> dict[str, str]:
     env["LEAD_FUNNEL_DAGSTER_INSTANCE"] = "ephemeral"
     env["LEAD_FUNNEL_DATABASE"] = str(tmp_path / "never.duckdb")
     return env
+
+
+def test_check_on_a_directory_without_a_catalog_is_named(tmp_path: Path) -> None:
+    completed = lead_funnel_cli(
+        "check", "--engine", "spark", "--warehouse-dir", str(tmp_path / "empty"), env=_env(tmp_path)
+    )
+    assert completed.returncode == 2, completed.stderr
+    assert "holds no Spark catalog (metastore_db)" in completed.stderr
+    assert "lead-funnel run --engine spark --warehouse-dir" in completed.stderr
+    assert not (tmp_path / "empty").exists()  # nothing created
