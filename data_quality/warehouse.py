@@ -81,6 +81,10 @@ class Catalog:
             self._settings[setting] = value
         return self._settings[setting]
 
+    def qualify(self, schema: str, relation: str) -> str:
+        """The relation's name in the engine's SQL."""
+        return qualified(schema, relation)
+
     def prepare(self, invariant: Invariant, context: QueryContext) -> QueryContext | str:
         """The invariant's query context, or the reason it must be skipped (a relation or a
         setting it needs is missing)."""
@@ -89,7 +93,7 @@ class Catalog:
             schema = self.schemas[reads.schema_role]
             if self.columns(schema, reads.relation) is None:
                 return f"relation {schema}.{reads.relation} does not exist"
-            relations[reads] = qualified(schema, reads.relation)
+            relations[reads] = self.qualify(schema, reads.relation)
         settings: dict[Setting, float] = {}
         for setting in invariant.settings:
             value = self.setting(setting)

@@ -23,7 +23,7 @@ def _print_success(outcome) -> None:  # type: ignore[no-untyped-def]
     print()
     if outcome.marts is not None:
         print(render(outcome.marts))
-    if settings is not None:
+    if settings is not None and settings.database.exists():  # a Spark run has no file
         lines = audit_lines(settings.database, outcome.run_id)
         if lines:
             print("\n" + "\n".join(lines))
@@ -96,16 +96,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     from lead_funnel.gate import RULE_ORDER, parse_accepted
     from lead_funnel.run_parameters import RunParameters, now_utc
     from lead_funnel.settings import InvalidNameError, PipelineSettings
+    from lead_funnel.spark_engine import SparkEngineError, pipeline_settings, require_warehouse_dir
 
     try:
-        settings = PipelineSettings.resolve(
-            args.database,
-            args.serve,
-            args.artifacts,
-            salesforce_schema=args.salesforce_schema,
-            marketo_schema=args.marketo_schema,
-        )
-    except InvalidNameError as error:
+        if args.engine == "spark":
+            warehouse_dir = require_warehouse_dir(args.warehouse_dir)
+            settings = pipeline_settings(
+                warehouse_dir,
+                salesforce_schema=args.salesforce_schema,
+                marketo_schema=args.marketo_schema,
+            )
+        else:
+            warehouse_dir = None
+            settings = PipelineSettings.resolve(
+                args.database,
+                args.serve,
+                args.artifacts,
+                salesforce_schema=args.salesforce_schema,
+                marketo_schema=args.marketo_schema,
+            )
+    except (InvalidNameError, SparkEngineError) as error:
         print(f"lead-funnel run: {error}", file=sys.stderr)
         return 2
     accept = parse_accepted(args.accept)
@@ -122,6 +132,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         as_of=args.as_of or now_utc(),
         full_refresh=args.full_refresh,
         accept=frozenset(accept),
+        engine=args.engine,
+        warehouse_dir=warehouse_dir,
     )
     try:
         from orchestration.pipeline import run_pipeline
@@ -157,6 +169,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         return 1
     _print_success(outcome)
+    if warehouse_dir is not None:
+        print(
+            f"  published: the Spark database marts in {warehouse_dir} (views over the publication "
+            "lead_funnel_meta.current_publication names); `lead-funnel check --engine spark "
+            f"--warehouse-dir {warehouse_dir}` re-runs the invariants"
+        )
     if args.export_parquet:
         from lead_funnel.parquet_export import export_parquet
 
@@ -194,9 +212,28 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    if args.engine == "spark":
+        from data_quality.check import check_published_spark_marts
+
+        return check_published_spark_marts(args.warehouse_dir, data_docs_dir=args.data_docs)
     from data_quality.check import check_published_marts
 
     return check_published_marts(args.database, data_docs_dir=args.data_docs)
+
+
+def _engine_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--engine",
+        choices=["duckdb", "spark"],
+        default="duckdb",
+        help="duckdb (the --database file, default) or spark (the --warehouse-dir catalog)",
+    )
+    parser.add_argument(
+        "--warehouse-dir",
+        type=Path,
+        default=None,
+        help="--engine spark: the directory of the Spark tables and their catalog",
+    )
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -391,6 +428,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--quiet", action="store_true")
     run.add_argument("--verbose", action="store_true", help="Dagster's log and tracebacks")
+    _engine_arguments(run)
     run.set_defaults(func=cmd_run)
 
     doctor = commands.add_parser(
@@ -413,6 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     database_argument(check)
     check.add_argument("--data-docs", type=Path, default=None, help="where to write GX Data Docs")
+    _engine_arguments(check)
     check.set_defaults(func=cmd_check)
 
     summary = commands.add_parser(

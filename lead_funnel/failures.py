@@ -56,12 +56,20 @@ def explain_text(text: str, database: Path) -> str:
 def is_explained(error: BaseException) -> bool:
     """Errors whose message is the whole story (a traceback would add nothing)."""
     from lead_funnel.seed_check import SeedError
+    from lead_funnel.spark_engine import SparkEngineError
     from lead_funnel.warehouse import UnreadableWarehouseError, WarehouseLockedError
 
     if isinstance(error, OSError) and error.errno == errno.ENOSPC:
         return True
     return isinstance(
-        error, (SeedError, UnreadableWarehouseError, WarehouseLockedError, FileNotFoundError)
+        error,
+        (
+            SeedError,
+            SparkEngineError,
+            UnreadableWarehouseError,
+            WarehouseLockedError,
+            FileNotFoundError,
+        ),
     )
 
 

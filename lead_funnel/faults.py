@@ -26,6 +26,11 @@ PHASES = (
     "publish:warehouse",  # inside the transaction replacing the warehouse's marts
     "publish:before_rename",  # everything written, the new serve file not yet in place
 )
+SPARK_PUBLISH_PHASES = (  # lead_funnel.spark_publish
+    "publish:spark_copy",  # the new publication database is half copied
+    "publish:spark_views",  # some marts views re-defined, others not
+    "publish:spark_pointer",  # every view ready, the pointer not yet flipped
+)
 
 
 def checkpoint(phase: str) -> None:

@@ -14,14 +14,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from lead_funnel.settings import PipelineSettings
 
 AS_OF_FORMAT = "%Y-%m-%d %H:%M:%S"
-# The engine the models run on. Issue 17 adds "spark" (its tables under `warehouse_dir`).
-Engine = Literal["duckdb"]
-ENGINES: tuple[str, ...] = ("duckdb",)
+# The engine the models run on: DuckDB (the warehouse file) or Spark (its catalog and tables
+# under `warehouse_dir`, lead_funnel.spark_engine).
+Engine = Literal["duckdb", "spark"]
+ENGINES: tuple[str, ...] = get_args(Engine)
 
 
 def parse_as_of(value: str | datetime) -> datetime:
@@ -59,13 +60,23 @@ class RunParameters:
     full_refresh: bool = False
     accept: frozenset[str] = field(default_factory=frozenset)
     engine: Engine = "duckdb"
-    warehouse_dir: Path | None = None  # the Spark engine's tables (issue 17); unused by duckdb
+    warehouse_dir: Path | None = None  # the Spark engine's catalog and tables; unused by duckdb
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "as_of", parse_as_of(self.as_of))
         object.__setattr__(self, "accept", frozenset(self.accept))
         if self.engine not in ENGINES:
             raise ValueError(f"engine {self.engine!r} is not one of {', '.join(ENGINES)}")
+        if self.engine == "spark":
+            from lead_funnel.spark_engine import require_warehouse_dir
+
+            object.__setattr__(self, "warehouse_dir", require_warehouse_dir(self.warehouse_dir))
+        elif self.warehouse_dir is not None:
+            raise ValueError("--warehouse-dir is for --engine spark only")
+
+    @property
+    def on_spark(self) -> bool:
+        return self.engine == "spark"
 
     @property
     def database(self) -> Path:
@@ -79,9 +90,14 @@ class RunParameters:
         """What dbt reads for this run: the warehouse, the as-of, the raw and marts schemas."""
         from lead_funnel.dbt_cli import dbt_environment
 
-        return dbt_environment(
+        environment = dbt_environment(
             self.database,
             as_of=self.as_of,
             marts_schema=marts_schema,
             raw_schemas=self.raw_schemas,
         )
+        if self.warehouse_dir is not None:
+            from lead_funnel.spark_engine import spark_environment
+
+            environment = spark_environment(self.warehouse_dir, environment)
+        return environment

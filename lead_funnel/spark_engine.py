@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 WAREHOUSE_DIR_VARIABLE = "LEAD_FUNNEL_SPARK_WAREHOUSE_DIR"
+ENGINE_VARIABLE = "LEAD_FUNNEL_ENGINE"  # the schedule's and the UI's runs: duckdb | spark
 DBT_TARGET_VARIABLE = "LEAD_FUNNEL_DBT_TARGET"
 RAW_DATABASES = ("raw_salesforce", "raw_marketo")
 
@@ -89,9 +91,13 @@ def require_warehouse_dir(warehouse_dir: Path | None) -> Path:
     return Path(warehouse_dir).resolve()
 
 
-@contextmanager
-def spark_session(warehouse_dir: Path) -> Iterator[SparkSession]:
-    """A local Spark session on warehouse_dir (the settings dbt's `spark` target uses)."""
+def open_session(warehouse_dir: Path) -> SparkSession:
+    """The process's Spark session on warehouse_dir, started on first use and kept.
+
+    dbt-spark's session method gets the same session (SparkSession.builder.getOrCreate), so
+    dbt and the run's Python steps share one JVM and one hold on the Derby metastore. Raises
+    SparkEngineError naming what to fix when Java, pyspark or the session is missing.
+    """
     require_java()
     try:
         from pyspark.sql import SparkSession
@@ -99,25 +105,102 @@ def spark_session(warehouse_dir: Path) -> Iterator[SparkSession]:
         raise SparkEngineError(
             "pyspark is not installed: pip install -c constraints.txt -e '.[spark]'"
         ) from error
+    warehouse_dir = Path(warehouse_dir).resolve()
+    active = SparkSession.getActiveSession()
+    settings = spark_settings(warehouse_dir)
+    if active is not None:
+        wanted = settings["spark.sql.warehouse.dir"].rstrip("/")
+        if not str(active.conf.get("spark.sql.warehouse.dir")).rstrip("/").endswith(wanted):
+            raise SparkEngineError(
+                f"this process already runs a Spark session on another warehouse "
+                f"({active.conf.get('spark.sql.warehouse.dir')}); one warehouse per process"
+            )
+        return active
     warehouse_dir.mkdir(parents=True, exist_ok=True)
+    # the Python steps run on executors (applyInPandas): in this interpreter's environment
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     # pyspark 4.3 warns on pandas 3; the Arrow path used here does not go through pandas
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
     builder = SparkSession.builder.enableHiveSupport()
-    for key, value in spark_settings(warehouse_dir).items():
+    for key, value in settings.items():
         builder = builder.config(key, value)
     try:
         session = builder.getOrCreate()
+        session.sql("show databases").collect()  # the metastore opens (or its lock fails) here
     except Exception as error:  # py4j/JVM start-up failures have many types
         raise SparkEngineError(
-            f"the Spark session did not start ({type(error).__name__}: {error}); check Java "
-            f"(17 or 21), that no other process holds {warehouse_dir / 'metastore_db'}, "
-            "and the LEAD_FUNNEL_SPARK_* settings"
+            f"the Spark session did not start ({type(error).__name__}: {str(error)[:500]}); "
+            f"check Java (17 or 21), that no other process holds "
+            f"{warehouse_dir / 'metastore_db'}, and the LEAD_FUNNEL_SPARK_* settings"
         ) from error
     session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def stop_session() -> None:
+    """Stop the process's Spark session (releases the Derby metastore for other processes)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        active.stop()
+
+
+@contextmanager
+def spark_session(warehouse_dir: Path) -> Iterator[SparkSession]:
+    """A local Spark session on warehouse_dir (the settings dbt's `spark` target uses),
+    stopped on exit."""
+    session = open_session(warehouse_dir)
     try:
         yield session
     finally:
         session.stop()
+
+
+def pipeline_settings(
+    warehouse_dir: Path, *, salesforce_schema: str | None = None, marketo_schema: str | None = None
+) -> Any:
+    """A Spark run's PipelineSettings: artifacts (Data Docs, alerts, run logs, dbt's target)
+    under DIR/spark_artifacts. The `database` it names is never opened (a Spark run touches
+    no DuckDB file); LEAD_FUNNEL_DATABASE points there so nothing reaches a real file."""
+    from lead_funnel.settings import PipelineSettings
+
+    warehouse_dir = Path(warehouse_dir).resolve()
+    return PipelineSettings.resolve(
+        warehouse_dir / "spark.duckdb",
+        warehouse_dir / "spark.serve.duckdb",
+        warehouse_dir / "spark_artifacts",
+        salesforce_schema=salesforce_schema,
+        marketo_schema=marketo_schema,
+    )
+
+
+def databases(spark: SparkSession) -> set[str]:
+    return {row[0].lower() for row in spark.sql("show databases").collect()}
+
+
+def tables_in(spark: SparkSession, database: str) -> list[str]:
+    """The tables and views of a Spark database (lower case), [] when it does not exist."""
+    if database.lower() not in databases(spark):
+        return []
+    rows = spark.sql(f"show tables in `{database}`").collect()
+    return sorted(row.tableName.lower() for row in rows if not row.isTemporary)
+
+
+def require_raw_databases(spark: SparkSession, raw_schemas: Mapping[str, str]) -> None:
+    """Refuse a warehouse without the CRM's lead table (the Spark side of require_crm_leads)."""
+    salesforce = raw_schemas["salesforce"]
+    if "lead" in tables_in(spark, salesforce):
+        return
+    present = sorted(databases(spark))
+    raise SparkEngineError(
+        f"the Spark warehouse has no table {salesforce}.lead (the CRM's leads, contract "
+        "section 1), so nothing was built or published. Land the raw data first: "
+        "`lead-funnel copy-raw --database FILE --engine spark --warehouse-dir DIR` "
+        f"(databases in the warehouse: {', '.join(present) or 'none'})."
+    )
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,9 @@ AUDIT_MODULES = ("great_expectations", "great_expectations.expectations")
 
 # Built but not part of the nightly job: unit tests run in `make test`.
 NIGHTLY_DBT_ARGS = ["build", "--exclude-resource-type", "unit_test"]
+# On Spark every incremental bucket is a Parquet partition: a few hundred, not 65,536
+# (until the bucket count is a dispatched default of the project).
+SPARK_DBT_ARGS = ["--vars", "{incremental_buckets: 256}"]
 DBT_ENV_NAMES = (
     "LEAD_FUNNEL_DATABASE",
     "LEAD_FUNNEL_AS_OF",
@@ -44,6 +47,8 @@ DBT_ENV_NAMES = (
     *RAW_SCHEMA_ENV.values(),
     "DO_NOT_TRACK",
     "DBT_SEND_ANONYMOUS_USAGE_STATS",
+    "LEAD_FUNNEL_DBT_TARGET",
+    "LEAD_FUNNEL_SPARK_WAREHOUSE_DIR",
 )
 # LEAD_FUNNEL_DBT_IN_PROCESS=0 runs the nightly build as a `dbt` subprocess (to compare)
 IN_PROCESS_ENV = "LEAD_FUNNEL_DBT_IN_PROCESS"
@@ -111,6 +116,40 @@ def needs_full_refresh(parameters: RunParameters) -> bool:
     return previous is not None and parameters.as_of < previous
 
 
+def _prepare_duckdb_build(context: AssetExecutionContext, parameters: RunParameters) -> bool:
+    """Before a DuckDB build: recovery, seeds, the raw tables; whether to refresh fully."""
+    settings = parameters.settings
+    recovered = recover_interrupted_publication(settings)  # the schedule's and UI's next start
+    if recovered:
+        context.log.warning(recovered)
+    require_sound_seeds()
+    require_crm_leads(settings.database, settings.raw_schemas["salesforce"])
+    require_published_sources(parameters)
+    return needs_full_refresh(parameters)
+
+
+def _prepare_spark_build(context: AssetExecutionContext, parameters: RunParameters) -> bool:
+    """Before a Spark build (no DuckDB file is opened): the shared session, recovery of a
+    killed publication, seeds, the raw databases; whether to refresh fully."""
+    from lead_funnel import spark_publish
+    from lead_funnel.spark_engine import SparkEngineError, open_session, require_raw_databases
+
+    assert parameters.warehouse_dir is not None
+    try:
+        spark = open_session(parameters.warehouse_dir)
+        recovered = spark_publish.recover_interrupted_publication(spark)
+        if recovered:
+            context.log.warning(recovered)
+        require_sound_seeds()
+        require_raw_databases(spark, parameters.raw_schemas)
+    except SparkEngineError as error:
+        raise Failure(description=str(error)) from error
+    if parameters.full_refresh:
+        return True
+    previous = spark_publish.last_published_as_of(spark)
+    return previous is not None and parameters.as_of < previous
+
+
 def _is_whole_project(context: AssetExecutionContext) -> bool:
     assets_def = context.assets_def
     return set(context.selected_asset_keys) == set(assets_def.keys) and set(
@@ -130,23 +169,24 @@ def lead_funnel_dbt_assets(
     """`dbt build` into the warehouse file; the marts land in marts_build for the audit."""
     parameters = run_parameters.parameters
     settings = parameters.settings
-    recovered = recover_interrupted_publication(settings)  # the schedule's and UI's next start
-    if recovered:
-        context.log.warning(recovered)
-    require_sound_seeds()
-    require_crm_leads(settings.database, settings.raw_schemas["salesforce"])
-    require_published_sources(parameters)
+    if parameters.on_spark:
+        full_refresh = _prepare_spark_build(context, parameters)
+    else:
+        full_refresh = _prepare_duckdb_build(context, parameters)
     as_of = parameters.as_of
-    full_refresh = needs_full_refresh(parameters)
     env = parameters.dbt_environment(marts_schema=BUILD_SCHEMA)
-    args = [*NIGHTLY_DBT_ARGS, *(["--full-refresh"] if full_refresh else [])]
+    args = [
+        *NIGHTLY_DBT_ARGS,
+        *(SPARK_DBT_ARGS if parameters.on_spark else []),
+        *(["--full-refresh"] if full_refresh else []),
+    ]
     settings.dbt_target_dir.mkdir(parents=True, exist_ok=True)
     report("dbt", f"dbt {' '.join(args)} (as-of {as_of}, into {BUILD_SCHEMA})")
     preload(*AUDIT_MODULES)  # the audit's imports load while dbt runs
     if not _is_whole_project(context):
         # a selection from the UI: dagster-dbt's streaming path selects the subset; its
         # dbt subprocess inherits this process's environment, so set it for the call only
-        with environment({name: env[name] for name in DBT_ENV_NAMES}):
+        with environment({name: env[name] for name in DBT_ENV_NAMES if name in env}):
             yield from dbt.cli(args, context=context, target_path=settings.dbt_target_dir).stream()
         return
     log_path = settings.runs_dir / f"dbt-{context.run.run_id}.log"

@@ -227,18 +227,50 @@ def run_pipeline(
     killed run left half done is completed.
     """
     disable_telemetry()
-    settings, as_of = parameters.settings, parameters.as_of
+    settings = parameters.settings
     if progress:
         os.environ[PROGRESS_ENV] = "1"
-    if not settings.database.exists():
-        raise FileNotFoundError(
-            f"{settings.database} does not exist: run `lead-funnel generate --database {settings.database}` "
-            "or point --database at a DuckDB file that holds raw_salesforce / raw_marketo"
-        )
     started = time.perf_counter()
-    recovered = preflight(settings)
+    if parameters.on_spark:
+        recovered = spark_preflight(parameters)
+    else:
+        if not settings.database.exists():
+            raise FileNotFoundError(
+                f"{settings.database} does not exist: run `lead-funnel generate --database {settings.database}` "
+                "or point --database at a DuckDB file that holds raw_salesforce / raw_marketo"
+            )
+        recovered = preflight(settings)
     if recovered:
         report("setup", recovered)
+    try:
+        return _run_job(parameters, started, progress=progress, verbose=verbose)
+    finally:
+        if parameters.on_spark:
+            from lead_funnel.spark_engine import stop_session
+
+            stop_session()  # the Derby metastore is free again for the next process
+
+
+def spark_preflight(parameters: RunParameters) -> str | None:
+    """The Spark side of preflight: Java, the session (one per process, shared with dbt),
+    the raw databases, and a publication a killed run left half done is rolled back."""
+    from lead_funnel.seed_check import require_sound_seeds
+    from lead_funnel.spark_engine import open_session, require_raw_databases
+    from lead_funnel.spark_publish import recover_interrupted_publication
+
+    require_sound_seeds()
+    assert parameters.warehouse_dir is not None
+    with Heartbeat("setup", f"starting Spark on {parameters.warehouse_dir}"):
+        spark = open_session(parameters.warehouse_dir)
+    recovered = recover_interrupted_publication(spark)
+    require_raw_databases(spark, parameters.raw_schemas)
+    return recovered
+
+
+def _run_job(
+    parameters: RunParameters, started: float, *, progress: bool, verbose: bool
+) -> RunOutcome:
+    settings, as_of = parameters.settings, parameters.as_of
     with Heartbeat("setup", "dbt manifest (parsing the project when it changed)"):
         ensure_manifest()
     with Heartbeat("setup", "loading the Dagster definitions"):

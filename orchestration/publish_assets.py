@@ -8,6 +8,7 @@ from lead_funnel.audit_log import blocking_failures_for_run
 from lead_funnel.gate import refusals_for_run
 from lead_funnel.progress import report
 from lead_funnel.publish import PublicationRefused, publish_marts
+from lead_funnel.run_parameters import RunParameters
 from lead_funnel.settings import PipelineSettings
 from lead_funnel.warehouse import connect
 from orchestration.resources import RunParametersResource
@@ -29,6 +30,46 @@ def write_report(context: AssetExecutionContext, settings: PipelineSettings) -> 
     return {"report_path": str(rendered.path)}
 
 
+def _publish_on_spark(
+    context: AssetExecutionContext, parameters: RunParameters
+) -> MaterializeResult:
+    """Write-audit-publish on Spark (lead_funnel.spark_publish): refused unless this run's
+    invariants were recorded and none of the blocking ones failed."""
+    from lead_funnel import spark_publish
+    from lead_funnel.spark_engine import open_session
+
+    assert parameters.warehouse_dir is not None
+    spark = open_session(parameters.warehouse_dir)
+    audit = spark_publish.blocking_failures_for_run(spark, context.run.run_id)
+    if audit is None:
+        raise PublicationRefused(
+            "this run has not audited the marts (the data-quality checks did not run): "
+            "nothing is published"
+        )
+    if audit:
+        raise PublicationRefused(
+            "blocking data-quality checks failed: "
+            + ", ".join(audit)
+            + "; the previous publication is kept"
+        )
+    report("publish", "publishing to the Spark database marts (pointer flip)")
+    result = spark_publish.publish_marts(spark, run_id=context.run.run_id, as_of=parameters.as_of)
+    report(
+        "publish",
+        f"{len(result.relations)} relations as {result.publication} in {result.seconds:.1f}s "
+        f"(copy {result.copy_seconds:.1f}s)",
+    )
+    return MaterializeResult(
+        metadata={
+            "publication": result.publication,
+            "relations": result.relations,
+            "seconds": round(result.seconds, 2),
+            "copy_seconds": round(result.copy_seconds, 2),
+            "as_of": str(parameters.as_of),
+        }
+    )
+
+
 def build_publish_asset(mart_keys: Sequence[AssetKey]):
     @asset(
         key=PUBLISHED_MARTS_KEY,
@@ -45,6 +86,8 @@ def build_publish_asset(mart_keys: Sequence[AssetKey]):
     ) -> MaterializeResult:
         parameters = run_parameters.parameters
         settings, as_of = parameters.settings, parameters.as_of
+        if parameters.on_spark:
+            return _publish_on_spark(context, parameters)
         with connect(settings.database) as con:
             audit = blocking_failures_for_run(con, context.run.run_id)
             gate = refusals_for_run(con, context.run.run_id)

@@ -19,7 +19,7 @@ from dagster import (
     multi_asset_check,
 )
 
-from data_quality import INVARIANTS
+from data_quality import INVARIANTS, CheckReport
 from lead_funnel.audit_log import AuditEntry, record_audit
 from lead_funnel.faults import checkpoint
 from lead_funnel.progress import report
@@ -32,6 +32,13 @@ AUDIT_RELATIONS = {"reconciliation_raw_rows", "source_schema_gaps"}
 
 def asset_key_for_mart(mart: str) -> AssetKey:
     return AssetKey(["audit" if mart in AUDIT_RELATIONS else "marts", mart])
+
+
+def _audit_entries(check_report: CheckReport) -> list[AuditEntry]:
+    return [
+        AuditEntry(str(r.name), str(r.severity), r.mart, bool(r.success), r.unexpected_count)
+        for r in check_report.results
+    ]
 
 
 def build_quality_checks(mart_keys: Sequence[AssetKey]) -> list:
@@ -59,23 +66,31 @@ def build_quality_checks(mart_keys: Sequence[AssetKey]) -> list:
 
         parameters = run_parameters.parameters
         settings, as_of = parameters.settings, parameters.as_of
-        report("checks", f"{len(INVARIANTS)} invariants (Great Expectations)")
+        engine = " on Spark" if parameters.on_spark else ""
+        report("checks", f"{len(INVARIANTS)} invariants (Great Expectations){engine}")
         checkpoint("checks")
-        with connect(settings.database) as con:
-            check_report = run_checks(
-                con, marts_schema=BUILD_SCHEMA, as_of=as_of, data_docs_dir=settings.data_docs_dir
+        if parameters.on_spark:
+            from data_quality.spark_runner import run_checks_on_spark
+            from lead_funnel import spark_publish
+            from lead_funnel.spark_engine import open_session
+
+            assert parameters.warehouse_dir is not None
+            spark = open_session(parameters.warehouse_dir)
+            check_report = run_checks_on_spark(
+                spark, marts_schema=BUILD_SCHEMA, as_of=as_of, data_docs_dir=settings.data_docs_dir
             )
-            record_audit(
-                con,
-                context.run.run_id,
-                as_of,
-                [
-                    AuditEntry(
-                        str(r.name), str(r.severity), r.mart, bool(r.success), r.unexpected_count
-                    )
-                    for r in check_report.results
-                ],
+            spark_publish.record_audit(
+                spark, context.run.run_id, as_of, _audit_entries(check_report)
             )
+        else:
+            with connect(settings.database) as con:
+                check_report = run_checks(
+                    con,
+                    marts_schema=BUILD_SCHEMA,
+                    as_of=as_of,
+                    data_docs_dir=settings.data_docs_dir,
+                )
+                record_audit(con, context.run.run_id, as_of, _audit_entries(check_report))
         report(
             "checks",
             f"{len(check_report.passed)} passed, {len(check_report.blocking_failures)} blocking failed, "

@@ -3,6 +3,8 @@ lead_funnel.settings) unless a run's config says otherwise (the CLI's runs)."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from dagster import ConfigurableResource, InitResourceContext
@@ -26,6 +28,7 @@ class RunParametersResource(ConfigurableResource):
     salesforce_schema: str = DEFAULT_RAW_SCHEMAS["salesforce"]
     marketo_schema: str = DEFAULT_RAW_SCHEMAS["marketo"]
     engine: str = "duckdb"
+    warehouse_dir: str | None = None  # the Spark engine's catalog and tables
 
     _parameters: RunParameters | None = PrivateAttr(default=None)
 
@@ -40,10 +43,15 @@ class RunParametersResource(ConfigurableResource):
             "salesforce_schema": settings.raw_schemas["salesforce"],
             "marketo_schema": settings.raw_schemas["marketo"],
             "engine": parameters.engine,
+            "warehouse_dir": str(parameters.warehouse_dir) if parameters.warehouse_dir else None,
         }
 
     @classmethod
     def from_environment(cls) -> RunParametersResource:
+        """The schedule's and the UI's runs: LEAD_FUNNEL_ENGINE=spark with
+        LEAD_FUNNEL_SPARK_WAREHOUSE_DIR runs them on Spark."""
+        from lead_funnel.spark_engine import ENGINE_VARIABLE, WAREHOUSE_DIR_VARIABLE
+
         settings = PipelineSettings.resolve()
         return cls(
             database=str(settings.database),
@@ -51,6 +59,8 @@ class RunParametersResource(ConfigurableResource):
             artifacts_dir=str(settings.artifacts_dir),
             salesforce_schema=settings.raw_schemas["salesforce"],
             marketo_schema=settings.raw_schemas["marketo"],
+            engine=os.environ.get(ENGINE_VARIABLE, "duckdb"),
+            warehouse_dir=os.environ.get(WAREHOUSE_DIR_VARIABLE) or None,
         )
 
     def settings(self) -> PipelineSettings:
@@ -69,6 +79,7 @@ class RunParametersResource(ConfigurableResource):
                 context.run,
                 context.instance,
                 engine=self.engine,  # type: ignore[arg-type]
+                warehouse_dir=Path(self.warehouse_dir) if self.warehouse_dir else None,
             )
 
     @property

@@ -10,6 +10,7 @@ config (orchestration.resources). `parameters_for_run` turns both into the one
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from lead_funnel.gate import parse_accepted
@@ -33,7 +34,12 @@ def run_tags(parameters: RunParameters) -> dict[str, str]:
 
 
 def parameters_for_run(
-    settings: PipelineSettings, run: Any, instance: Any, *, engine: Engine = "duckdb"
+    settings: PipelineSettings,
+    run: Any,
+    instance: Any,
+    *,
+    engine: Engine = "duckdb",
+    warehouse_dir: Path | None = None,
 ) -> RunParameters:
     """The run's parameters: `settings`, and its tags; without an as-of tag (a launch from
     the UI), the moment the run was created (the same for every step)."""
@@ -49,4 +55,5 @@ def parameters_for_run(
         full_refresh=tags.get(FULL_REFRESH_TAG, "false").lower() == "true",
         accept=frozenset(parse_accepted(tags.get(ACCEPT_TAG))),
         engine=engine,
+        warehouse_dir=warehouse_dir,
     )

@@ -41,17 +41,27 @@ def sla_breaches(context: AssetExecutionContext, run_parameters: RunParametersRe
     """Run the working-hours clock over int_sla_clock_starts and write both tables atomically."""
     parameters = run_parameters.parameters
     settings, as_of = parameters.settings, parameters.as_of
-    report("sla", "working-hours clock")
+    report(
+        "sla",
+        "working-hours clock" + (" (Spark, by owner time zone)" if parameters.on_spark else ""),
+    )
     checkpoint("sla")
-    with connect(settings.database) as con:
-        summary = write_sla_tables(
-            con,
-            source_relation="intermediate.int_sla_clock_starts",
-            business_hours_relation="seeds.business_hours",
-            holidays_relation="seeds.holidays",
-            target_schema=BUILD_SCHEMA,
-            as_of=as_of,
-        )
+    relations = {
+        "source_relation": "intermediate.int_sla_clock_starts",
+        "business_hours_relation": "seeds.business_hours",
+        "holidays_relation": "seeds.holidays",
+        "target_schema": BUILD_SCHEMA,
+        "as_of": as_of,
+    }
+    if parameters.on_spark:
+        from lead_funnel.sla.spark_clock import write_sla_tables_on_spark
+        from lead_funnel.spark_engine import open_session
+
+        assert parameters.warehouse_dir is not None
+        summary = write_sla_tables_on_spark(open_session(parameters.warehouse_dir), **relations)
+    else:
+        with connect(settings.database) as con:
+            summary = write_sla_tables(con, **relations)
     alert = publish_alert(settings.alerts_dir, summary, as_of, context.run.run_id)
     seconds = sum(summary["seconds"].values())
     report(

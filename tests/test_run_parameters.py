@@ -76,13 +76,51 @@ def test_dbt_sees_no_as_of_when_none_is_given(tmp_path: Path) -> None:
     assert "LEAD_FUNNEL_SALESFORCE_SCHEMA" not in env  # the sources yml's default applies
 
 
-def test_an_engine_not_built_yet_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="engine 'spark'"):
+def test_an_unknown_engine_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="engine 'trino' is not one of duckdb, spark"):
         RunParameters(
             PipelineSettings.resolve(tmp_path / "w.duckdb"),
             as_of=datetime(2025, 1, 1),
-            engine="spark",  # type: ignore[arg-type]
+            engine="trino",  # type: ignore[arg-type]
         )
+
+
+def test_spark_needs_a_warehouse_dir_and_duckdb_takes_none(tmp_path: Path) -> None:
+    from lead_funnel.spark_engine import SparkEngineError
+
+    settings = PipelineSettings.resolve(tmp_path / "w.duckdb")
+    with pytest.raises(SparkEngineError, match="--engine spark needs --warehouse-dir DIR"):
+        RunParameters(settings, as_of=datetime(2025, 1, 1), engine="spark")
+    with pytest.raises(ValueError, match="--warehouse-dir is for --engine spark only"):
+        RunParameters(settings, as_of=datetime(2025, 1, 1), warehouse_dir=tmp_path)
+
+
+def test_spark_parameters_round_trip_and_reach_dbt_as_the_spark_target(tmp_path: Path) -> None:
+    from lead_funnel.spark_engine import pipeline_settings
+    from orchestration.resources import RunParametersResource
+    from orchestration.run_context import run_tags
+
+    warehouse = tmp_path / "spark"
+    parameters = RunParameters(
+        pipeline_settings(warehouse), as_of=datetime(2025, 3, 10), engine="spark",
+        warehouse_dir=warehouse,
+    )  # fmt: skip
+    resource = RunParametersResource(**RunParametersResource.config_for(parameters))
+
+    class Run:
+        run_id = "r1"
+        tags = run_tags(parameters)
+
+    context = type("Context", (), {"run": Run(), "instance": object()})()
+    resource.setup_for_execution(context)  # type: ignore[arg-type]
+    assert resource.parameters == parameters
+    assert resource.parameters.on_spark
+    env = parameters.dbt_environment(marts_schema="marts_build")
+    assert env["LEAD_FUNNEL_DBT_TARGET"] == "spark"
+    assert env["LEAD_FUNNEL_SPARK_WAREHOUSE_DIR"] == str(warehouse.resolve())
+    # the DuckDB path dbt is given lies inside the warehouse dir and is never created
+    assert Path(env["LEAD_FUNNEL_DATABASE"]).parent == warehouse.resolve()
+    assert parameters.settings.artifacts_dir == warehouse.resolve() / "spark_artifacts"
 
 
 def test_the_tags_and_resource_config_round_trip_to_the_same_parameters(tmp_path: Path) -> None:
