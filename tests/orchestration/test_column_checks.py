@@ -18,7 +18,7 @@ from lead_funnel_tools.bench import assertion_inventory
 # assertion_inventory of the project's manifest at 681b710, before value_between,
 # relationships, unique_combination, expression_is_true, the seeds', staging's and the raw
 # tables' tests were folded (one row per assertion: node, rule, column, detail, config)
-BEFORE_FOLDING = Path(__file__).parent / "data" / "assertions_before_folding.json"
+BEFORE_FOLDING = Path(__file__).parent / "fixtures" / "assertions_before_folding.json"
 
 CAMPAIGN_SPEND = [
     ("C1", "webinar", "spread"),
