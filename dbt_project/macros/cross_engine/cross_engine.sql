@@ -181,23 +181,6 @@
 {%- endmacro %}
 
 
-{#- Spark, for now: Parquet tables have no delete, so a `delete+insert` model (the staging
-    bases, the lead chain, int_scoring_activities) is built whole, by `dbt build
-    --full-refresh`, which lead-funnel passes on Spark. (Overrides dbt-spark's check of the
-    same name; the unified incremental mechanism maps a lead bucket to an
-    `insert_overwrite` partition instead.) -#}
-{% macro dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format) %}
-    {%- if raw_strategy == 'delete+insert' -%}
-        {%- if not should_full_refresh() and load_relation(this) is not none -%}
-            {{ exceptions.raise_compiler_error(
-                this ~ ": delete+insert has no Spark (Parquet) equivalent yet; build on Spark with --full-refresh") }}
-        {%- endif -%}
-        {{ return('append') }}
-    {%- endif -%}
-    {{ return(dbt.dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format)) }}
-{% endmacro %}
-
-
 {#- A whole row of the relation `alias` as a JSON object (null fields kept, timestamps as DuckDB prints them). -#}
 {% macro row_to_json(alias) -%}
     {{ return(adapter.dispatch('row_to_json', 'lead_funnel')(alias)) }}
