@@ -266,12 +266,11 @@ def run_dbt_on_spark(
     warehouse_dir: Path,
     as_of: datetime,
     target_path: Path,
+    full_refresh: bool = True,
 ) -> subprocess.CompletedProcess[str]:
-    """`dbt <args> --full-refresh` on the `spark` target for warehouse_dir.
-
-    Always a full refresh for now: the delete+insert incremental models have no Parquet
-    equivalent until the incremental unit maps to a partition (see macros/cross_engine).
-    """
+    """`dbt <args>` on the `spark` target for warehouse_dir (with `--full-refresh` unless
+    full_refresh is false: the incremental models then rebuild their changed buckets,
+    insert_overwrite of their `_bucket` partitions)."""
     from lead_funnel.dbt_cli import dbt_environment, dbt_executable
 
     require_java()
@@ -284,7 +283,7 @@ def run_dbt_on_spark(
     command = [
         dbt_executable(),
         *args,
-        "--full-refresh",
+        *(["--full-refresh"] if full_refresh else []),
         "--profiles-dir",
         str(DBT_PROJECT_DIR),
         "--target-path",

@@ -37,9 +37,6 @@ AUDIT_MODULES = ("great_expectations", "great_expectations.expectations")
 
 # Built but not part of the nightly job: unit tests run in `make test`.
 NIGHTLY_DBT_ARGS = ["build", "--exclude-resource-type", "unit_test"]
-# On Spark every incremental bucket is a Parquet partition: a few hundred, not 65,536
-# (until the bucket count is a dispatched default of the project).
-SPARK_DBT_ARGS = ["--vars", "{incremental_buckets: 256}"]
 DBT_ENV_NAMES = (
     "LEAD_FUNNEL_DATABASE",
     "LEAD_FUNNEL_AS_OF",
@@ -177,7 +174,6 @@ def lead_funnel_dbt_assets(
     env = parameters.dbt_environment(marts_schema=BUILD_SCHEMA)
     args = [
         *NIGHTLY_DBT_ARGS,
-        *(SPARK_DBT_ARGS if parameters.on_spark else []),
         *(["--full-refresh"] if full_refresh else []),
     ]
     settings.dbt_target_dir.mkdir(parents=True, exist_ok=True)

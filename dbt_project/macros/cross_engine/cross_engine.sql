@@ -113,22 +113,13 @@
 {%- endmacro %}
 
 
-{#- ---- digests (the incremental models' and staging's row identities), Spark side ----
-    DuckDB's are in macros/funnel/lead_incremental.sql and macros/staging/classify_raw_rows.sql. -#}
-{% macro spark__row_digest(expressions) -%}
-    xxhash64({{ expressions | join(', ') }})
-{%- endmacro %}
-
-{% macro spark__set_digest(expressions) -%}
-    coalesce(sum(cast({{ row_digest(expressions) }} as decimal(38, 0))), 0)
-{%- endmacro %}
-
-{#- Spark has no `* exclude`: the caller names the row's columns. -#}
-{% macro spark__row_digest_except(excluded, columns=none) -%}
-    {%- if columns is none -%}
-        {{ exceptions.raise_compiler_error('spark__row_digest_except needs the row\'s column names') }}
-    {%- endif -%}
-    xxhash64({% for column in columns if column not in excluded %}{{ adapter.quote(column) }}{{ ', ' if not loop.last }}{% endfor %})
+{#- ---- digests (staging's row identities), Spark side; DuckDB's are in
+    macros/staging/classify_raw_rows.sql, the incremental models' in
+    macros/incremental/bucketed_incremental.sql. -#}
+{#- Spark 4 spells DuckDB's `* exclude` `* except` (no column list needed, so a unit test's
+    fixture rows are digested the same way). -#}
+{% macro spark__row_digest_except(excluded) -%}
+    xxhash64(* except ({{ excluded | join(', ') }}))
 {%- endmacro %}
 
 {#- A digest of a whole row of the relation `alias` (DuckDB hashes the row struct). -#}
@@ -179,23 +170,6 @@
         cast({{ expression }} as {{ declared_type }})
     {%- endif -%}
 {%- endmacro %}
-
-
-{#- Spark, for now: Parquet tables have no delete, so a `delete+insert` model (the staging
-    bases, the lead chain, int_scoring_activities) is built whole, by `dbt build
-    --full-refresh`, which lead-funnel passes on Spark. (Overrides dbt-spark's check of the
-    same name; the unified incremental mechanism maps a lead bucket to an
-    `insert_overwrite` partition instead.) -#}
-{% macro dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format) %}
-    {%- if raw_strategy == 'delete+insert' -%}
-        {%- if not should_full_refresh() and load_relation(this) is not none -%}
-            {{ exceptions.raise_compiler_error(
-                this ~ ": delete+insert has no Spark (Parquet) equivalent yet; build on Spark with --full-refresh") }}
-        {%- endif -%}
-        {{ return('append') }}
-    {%- endif -%}
-    {{ return(dbt.dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format)) }}
-{% endmacro %}
 
 
 {#- A whole row of the relation `alias` as a JSON object (null fields kept, timestamps as DuckDB prints them). -#}

@@ -1,6 +1,6 @@
 {#-
     The one incremental mechanism of the project: every incremental model is rebuilt by
-    key bucket, `_bucket = hash(key) mod var('incremental_buckets')` (the key is a lead,
+    key bucket, `_bucket = hash(key) mod incremental_bucket_count()` (the key is a lead,
     a Marketo person, a raw row's dedupe key). Each stored row carries `_bucket` and
     `_bucket_digest`, a digest of
 
@@ -74,9 +74,31 @@
 {%- endmacro %}
 
 
-{#- The bucket of a key: an integer in [0, incremental_buckets); a null key has one too. -#}
+{#- The bucket of a key: an integer in [0, incremental_bucket_count()); a null key has one too. -#}
 {% macro bucket_of(key) -%}
-    {{ return(adapter.dispatch('bucket_of', 'lead_funnel')(key, var('incremental_buckets'))) }}
+    {{ return(adapter.dispatch('bucket_of', 'lead_funnel')(key, incremental_bucket_count())) }}
+{%- endmacro %}
+
+
+{#- How many buckets a model's keys fall into: the engine's count, or the var
+    `incremental_buckets` when a run sets one (`--vars '{incremental_buckets: 256}'`).
+    DuckDB: many small buckets keep a nightly run small (delete+insert of a few keys).
+    Spark: every bucket is a Parquet partition (a folder of files per model), so few:
+    32 measured cheapest here (tests/spark, docs/architecture.md). -#}
+{% macro incremental_bucket_count() -%}
+    {%- set override = var('incremental_buckets', none) -%}
+    {%- if override is not none -%}
+        {{ return(override | int) }}
+    {%- endif -%}
+    {{ return(adapter.dispatch('incremental_bucket_count', 'lead_funnel')()) }}
+{%- endmacro %}
+
+{% macro default__incremental_bucket_count() -%}
+    {{ return(65536) }}
+{%- endmacro %}
+
+{% macro spark__incremental_bucket_count() -%}
+    {{ return(32) }}
 {%- endmacro %}
 
 {% macro default__bucket_of(key, buckets) -%}

@@ -72,8 +72,7 @@ identified as (
         so a type change keeps it): the identity of a row without a key -#}
     select
         raw_rows.*,
-        {{ row_digest_except(['_fivetran_synced', '_raw_schema_digest'],
-            conformed_column_names(source_name, table_name, key_columns)) }} as _row_identity
+        {{ row_digest_except(['_fivetran_synced', '_raw_schema_digest']) }} as _row_identity
     from raw_rows
 
 ),
@@ -180,15 +179,15 @@ dispositioned as (
 
 
 {#- A digest of every column of the row being selected but `excluded`. -#}
-{% macro row_digest_except(excluded, columns=none) -%}
-    {{ return(adapter.dispatch('row_digest_except', 'lead_funnel')(excluded, columns)) }}
+{% macro row_digest_except(excluded) -%}
+    {{ return(adapter.dispatch('row_digest_except', 'lead_funnel')(excluded)) }}
 {%- endmacro %}
 
 {#- `*columns(...)` unpacks the columns as arguments (sqlfluff's duckdb dialect cannot parse it yet) -#}
-{% macro duckdb__row_digest_except(excluded, columns=none) -%}
+{% macro duckdb__row_digest_except(excluded) -%}
     hash(*columns(* exclude ({{ excluded | join(', ') }}))) -- noqa: PRS
 {% endmacro %}
 
-{% macro default__row_digest_except(excluded, columns=none) -%}
+{% macro default__row_digest_except(excluded) -%}
     {{ exceptions.raise_compiler_error("row_digest_except is written for DuckDB only: add a " ~ adapter.type() ~ "__row_digest_except macro") }}
 {%- endmacro %}

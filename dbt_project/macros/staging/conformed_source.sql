@@ -192,15 +192,3 @@
         {{ expression }} is not null
     {%- endif -%}
 {%- endmacro %}
-
-
-{#- The names of the columns conformed_source selects, in its order. -#}
-{% macro conformed_column_names(source_name, table_name, landed_text_columns=[]) %}
-    {#- a unit test's graph has no sources: its fixture rows are digested by DuckDB's `* exclude` -#}
-    {%- if not execute or model.resource_type == 'unit_test' -%}{{ return([]) }}{%- endif -%}
-    {%- set names = [] -%}
-    {%- for column in declared_source_columns(source_name, table_name) -%}{%- do names.append(column.name) -%}{%- endfor -%}
-    {%- for column in landed_text_columns -%}{%- do names.append('_landed_' ~ column) -%}{%- endfor -%}
-    {%- do names.extend(['_unparseable_columns', '_unparseable_values', '_raw_schema_digest']) -%}
-    {{ return(names) }}
-{% endmacro %}
