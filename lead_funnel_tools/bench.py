@@ -264,7 +264,9 @@ class Tree:
 
 
 def _cli(*args: str, python: str = sys.executable) -> list[str]:
-    return [python, "-m", "lead_funnel", *args]
+    # -P: `-m` would put the working directory first on sys.path, so a baseline tree's
+    # interpreter started from this checkout would import this checkout's code
+    return [python, "-P", "-m", "lead_funnel", *args]
 
 
 def _load() -> float:

@@ -15,8 +15,7 @@ final as (
     select
         spend_month,
         channel,
-        -- rounded to cents: a float sum's last bits depend on the order threads add it
-        round(sum(spend), 2) as spend,
+        {{ rounded_sum('spend', 2) }} as spend,
         count(distinct campaign_id) as campaigns
     from campaign_months
     group by spend_month, channel

@@ -61,12 +61,12 @@ attributed as (
         cohort_month,
         channel,
         model,
-        round(sum(case when milestone = 'mql' then credit else 0 end), 6) as attributed_mqls,
-        round(sum(case when milestone = 'opportunity' then credit else 0 end), 6) as attributed_opportunities,
-        round(sum(case when milestone = 'opportunity' then credit * amount else 0 end), 2)
+        {{ rounded_sum("case when milestone = 'mql' then credit else 0 end", 6) }} as attributed_mqls,
+        {{ rounded_sum("case when milestone = 'opportunity' then credit else 0 end", 6) }} as attributed_opportunities,
+        {{ rounded_sum("case when milestone = 'opportunity' then credit * amount else 0 end", 2) }}
             as attributed_pipeline_amount,
-        round(sum(case when milestone = 'opportunity' and is_won then credit else 0 end), 6) as attributed_won,
-        round(sum(case when milestone = 'opportunity' and is_won then credit * amount else 0 end), 2)
+        {{ rounded_sum("case when milestone = 'opportunity' and is_won then credit else 0 end", 6) }} as attributed_won,
+        {{ rounded_sum("case when milestone = 'opportunity' and is_won then credit * amount else 0 end", 2) }}
             as attributed_won_amount
     from credited
     group by cohort_month, channel, model

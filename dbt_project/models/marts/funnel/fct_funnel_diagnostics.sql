@@ -116,7 +116,7 @@ cohort_quarters as (
         cast(sum(opportunities) as bigint) as opportunities,
         cast(sum(won) as bigint) as won,
         cast(sum(lost) as bigint) as lost,
-        round(sum(spend), 2) as spend
+        {{ rounded_sum('spend', 2) }} as spend
     from cohorts
     group by {{ funnel_quarter('cohort_month') }}, channel
 

@@ -75,9 +75,8 @@ per_band as (
         count(*) filter (where opportunity_id is not null) as opportunities,
         count(*) filter (where outcome = 'lost') as lost,
         count(*) filter (where outcome <> 'open') as closed,
-        round(sum(amount) filter (where outcome = 'won'), 2) as won_amount,
-        -- rounded: a parallel float average differs in its last bits from run to run
-        round(avg(score_at_mql), 4) as avg_score_at_mql
+        {{ rounded_sum("case when outcome = 'won' then amount end", 2) }} as won_amount,
+        {{ rounded_avg('score_at_mql', 4) }} as avg_score_at_mql
     from scored_cycles
     group by band_index
 
