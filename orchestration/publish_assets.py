@@ -16,6 +16,21 @@ from orchestration.resources import RunParametersResource
 PUBLISHED_MARTS_KEY = AssetKey(["publication", "published_marts"])
 
 
+def refuse_unless_audited(audit: list[str] | None) -> None:
+    """Publication needs this run's audit (None: the checks did not run) with no blocking failure."""
+    if audit is None:
+        raise PublicationRefused(
+            "this run has not audited the marts (the data-quality checks did not run): "
+            "nothing is published"
+        )
+    if audit:
+        raise PublicationRefused(
+            "blocking data-quality checks failed: "
+            + ", ".join(audit)
+            + "; the previous publication is kept"
+        )
+
+
 def write_report(context: AssetExecutionContext, settings: PipelineSettings) -> dict[str, str]:
     """The funnel report of what was just published. The publication stands if it fails."""
     from lead_funnel.report import render_report
@@ -41,17 +56,7 @@ def _publish_on_spark(
     assert parameters.warehouse_dir is not None
     spark = open_session(parameters.warehouse_dir)
     audit = spark_publish.blocking_failures_for_run(spark, context.run.run_id)
-    if audit is None:
-        raise PublicationRefused(
-            "this run has not audited the marts (the data-quality checks did not run): "
-            "nothing is published"
-        )
-    if audit:
-        raise PublicationRefused(
-            "blocking data-quality checks failed: "
-            + ", ".join(audit)
-            + "; the previous publication is kept"
-        )
+    refuse_unless_audited(audit)
     report("publish", "publishing to the Spark database marts (pointer flip)")
     result = spark_publish.publish_marts(spark, run_id=context.run.run_id, as_of=parameters.as_of)
     report(
@@ -91,17 +96,7 @@ def build_publish_asset(mart_keys: Sequence[AssetKey]):
         with connect(settings.database) as con:
             audit = blocking_failures_for_run(con, context.run.run_id)
             gate = refusals_for_run(con, context.run.run_id)
-        if audit is None:
-            raise PublicationRefused(
-                "this run has not audited the marts (the data-quality checks did not run): "
-                "nothing is published"
-            )
-        if audit:
-            raise PublicationRefused(
-                "blocking data-quality checks failed: "
-                + ", ".join(audit)
-                + "; the previous publication is kept"
-            )
+        refuse_unless_audited(audit)
         if gate is None:
             raise PublicationRefused(
                 "this run has not passed the data gate (lead_funnel.gate did not run): "
