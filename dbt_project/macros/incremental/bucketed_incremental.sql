@@ -262,7 +262,15 @@
 
 
 {#- The side table holding this run's current digests (models with drop_stale only: their
-    pre-hook computes the digests once; the model and the post-hook read them). -#}
+    pre-hook computes the digests once; the model and the post-hook read them).
+    On Spark it is also what lets an incremental run plan at all (issue 17): computed inside
+    the model, __buckets_to_rebuild carries the other inputs' digests as scalar subqueries
+    beside the `not exists` on the stored table, and a keyed import filtered by
+    in_rebuilt_buckets that feeds both sides of a `union all` (int_lead_status_changes'
+    `leads`) makes Spark 4.3's optimizer (InferFiltersFromConstraints) fail with
+    "[INTERNAL_ERROR] Invalid call to qualifier on unresolved object". Reading the digests
+    from this table leaves a plain scan in the `in` subquery; keep it so for a model with
+    other inputs (a comment outside the macros: no model's code digest changes). -#}
 {% macro bucket_digests_relation() -%}
     {{ return(api.Relation.create(database=this.database, schema=this.schema,
         identifier=this.identifier ~ '__bucket_digests')) }}
