@@ -49,8 +49,35 @@ def _seed_columns(seeds_dir: Path) -> dict[str, list[dict[str, Any]]]:
     for yml in sorted(seeds_dir.glob("_*.yml")):
         document = yaml.safe_load(yml.read_text()) or {}
         for seed in document.get("seeds") or []:
-            declared.setdefault(seed["name"], []).extend(seed.get("columns") or [])
+            columns = declared.setdefault(seed["name"], [])
+            columns.extend(seed.get("columns") or [])
+            columns.extend(_folded_column_tests(seed.get("data_tests") or []))
     return declared
+
+
+def _folded_column_tests(tests: list[Any]) -> list[dict[str, Any]]:
+    """A seed's `column_checks` test (tests/generic/column_checks.sql), unfolded into the
+    per-column tests it makes: {'name': column, 'data_tests': [...]} entries."""
+    unfolded: list[dict[str, Any]] = []
+    for test in tests:
+        kind, arguments = _test_name_and_arguments(test)
+        if kind != "column_checks":
+            continue
+        for column in arguments.get("not_null") or []:
+            unfolded.append({"name": column, "data_tests": ["not_null"]})
+        for column in arguments.get("unique") or []:
+            unfolded.append({"name": column, "data_tests": ["unique"]})
+        for column, spec in (arguments.get("accepted_values") or {}).items():
+            values = spec.get("values") if isinstance(spec, dict) else spec
+            unfolded.append(
+                {"name": column, "data_tests": [{"accepted_values": {"values": values}}]}
+            )
+        for relation in arguments.get("relationships") or []:
+            rule = {"to": relation.get("to"), "field": relation.get("field")}
+            unfolded.append(
+                {"name": relation["column_name"], "data_tests": [{"relationships": rule}]}
+            )
+    return unfolded
 
 
 def _test_name_and_arguments(test: Any) -> tuple[str, dict[str, Any]]:

@@ -81,5 +81,11 @@ def test_an_incremental_nightly_run_equals_a_full_refresh(generated, tmp_path: P
     incremental = table_checksums(database, schemas=("marts", "staging", "intermediate"))
     full = table_checksums(full_copy, schemas=("marts", "staging", "intermediate"))
     assert incremental.keys() == full.keys()
-    different = {name for name in full if incremental[name] != full[name]}
+    # the stored decayed sums are decayed to the as-of each bucket was last computed at (the
+    # marts rescale them to tonight's): by design not equal to a refresh's; the marts are
+    different = {
+        name
+        for name in full
+        if incremental[name] != full[name] and name != "intermediate.int_scoring_decayed_points"
+    }
     assert different == set()
