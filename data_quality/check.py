@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lead_funnel.settings import PUBLISHED_SCHEMA, PipelineSettings
 from lead_funnel.warehouse import (
@@ -20,6 +21,9 @@ from lead_funnel.warehouse import (
     connect,
     tables_in_schema,
 )
+
+if TYPE_CHECKING:
+    from data_quality.report import CheckReport
 
 
 def check_published_marts(database: Path, *, data_docs_dir: Path | None = None) -> int:
@@ -46,14 +50,7 @@ def check_published_marts(database: Path, *, data_docs_dir: Path | None = None) 
     except (WarehouseLockedError, UnreadableWarehouseError) as error:
         print(f"lead-funnel check FAILED: {error}", file=sys.stderr)
         return 2
-    print(report.render_text())
-    if report.data_docs_index:
-        print(f"\nData Docs: {report.data_docs_index}")
-    if report.blocking_failures:
-        names = ", ".join(result.name for result in report.blocking_failures)
-        print(f"\nFAILED blocking checks: {names}", file=sys.stderr)
-        return 1
-    return 0
+    return print_report(report)
 
 
 def check_published_spark_marts(warehouse_dir: Path | None, *, data_docs_dir: Path | None) -> int:
@@ -94,6 +91,11 @@ def check_published_spark_marts(warehouse_dir: Path | None, *, data_docs_dir: Pa
         )
     finally:
         stop_session()
+    return print_report(report)
+
+
+def print_report(report: CheckReport) -> int:
+    """The check's report on stdout, its blocking failures on stderr: 1 if any, else 0."""
     print(report.render_text())
     if report.data_docs_index:
         print(f"\nData Docs: {report.data_docs_index}")
