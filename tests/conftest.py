@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -15,11 +16,41 @@ from lead_funnel.telemetry import disable_telemetry
 from lead_funnel_tools.raw_writer import write_raw_tables
 
 disable_telemetry()
+# An xdist worker's __main__ is execnet's bootstrap: no __spec__, no __file__. pyspark takes
+# that for a doctest run and, without Spark Connect's grpc packages, calls sys.exit(0) when
+# `pyspark.sql.connect` is imported (GX imports it). Name the worker's main module a file.
+_main = sys.modules["__main__"]
+if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
+    _main.__file__ = "<pytest-xdist worker>"
 os.environ.pop("DAGSTER_HOME", None)  # tests use ephemeral Dagster instances
 os.environ["LEAD_FUNNEL_DAGSTER_INSTANCE"] = "ephemeral"  # not <artifacts>/dagster_home
 os.environ.pop("LEAD_FUNNEL_FAULT_AT", None)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+SPARK_TESTS = "tests/spark/"
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`make test` runs on two xdist workers (`-n 2`): a test module stays on one worker (its
+    module fixtures are built once), and every test under tests/spark/ goes to one worker, one
+    Spark module after another (one JVM at a time beside the DuckDB tests). xdist's own
+    `loadgroup` cannot say this: it renames node ids, which pytest 9 no longer reads."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SparkApartScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "spark" if path.startswith(SPARK_TESTS) else path
+
+    return SparkApartScheduling(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The Spark tests first: with `-n 2 --no-loadscope-reorder` the longest unit of work
+    starts at once, and the other worker takes the DuckDB modules meanwhile."""
+    items.sort(key=lambda item: not item.nodeid.startswith(SPARK_TESTS))
 
 
 def lead_funnel_cli(
