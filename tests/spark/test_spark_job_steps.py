@@ -1,8 +1,8 @@
 """The nightly job's Python steps on Spark, on small hand-made tables (one Spark session):
-write-audit-publish (a reader during publication, a fault at each publish phase), the
+write-audit-publish (a reader during publication, a full disk at each publish phase), the
 invariants from the same rule files, the SLA clock by owner time zone, the missing raw
-databases. The whole job through `lead-funnel run --engine spark` is measured by hand (a
-dbt build on Spark takes minutes here); the CLI's refusals are in test_spark_run_errors.py."""
+databases. The whole job through `lead-funnel run --engine spark` is in
+test_engine_equivalence.py; the CLI's refusals are in test_spark_run_errors.py."""
 
 from __future__ import annotations
 
@@ -89,9 +89,10 @@ def test_readers_see_one_whole_publication_while_the_next_is_published(spark, mo
 
 
 @pytest.mark.parametrize("phase", SPARK_PUBLISH_PHASES)
-def test_a_publication_stopped_at_each_phase_leaves_the_previous_one(spark, monkeypatch, phase):
-    """The fault raises at the phase (as a killed process, nothing after it runs); readers keep
-    the previous publication, the next run rolls the leftover back and publishes."""
+def test_a_publication_failing_at_each_phase_leaves_the_previous_one(spark, monkeypatch, phase):
+    """A full disk at the phase (an error the run reports; the SIGKILL at each phase is
+    test_spark_publish_killed.py): readers keep the previous publication, the next run rolls
+    the leftover back and publishes."""
     from lead_funnel.spark_engine import databases
     from lead_funnel.spark_publish import (
         current_pointer,
