@@ -1,6 +1,7 @@
 """The working-hours SLA clock on Spark, distributed by owner time zone.
 
-The clock starts stay on the executors: they are grouped by `time_zone` and every group runs
+The clock starts stay on the executors: they are grouped by `time_zone` (and a slice of the
+cycles, so a big zone spreads over the cores) and every group runs
 the same `evaluate_slas` the DuckDB path runs (`applyInPandas`), with the two small calendar
 seeds (business hours, holidays) shipped to every task. Only the breaches' few summary columns
 come back to the driver (for the run's alert and metadata). `evaluate_slas` works row by row,
@@ -67,14 +68,23 @@ def evaluate_on_spark(
     holidays: pd.DataFrame,
     as_of: dt.datetime | str,
 ) -> DataFrame:
-    """Every clock start evaluated as of `as_of`, one group of rows per owner time zone."""
+    """Every clock start evaluated as of `as_of`, in groups of one owner time zone (the
+    calendar of a group) and one slice of its cycles."""
+    from pyspark.sql import functions as F
+
     fixed_as_of = parse_as_of(as_of)
 
     def evaluate_zone(frame: pd.DataFrame) -> pd.DataFrame:
         return evaluate_slas(frame, business_hours, holidays, fixed_as_of)
 
     clock_starts = _clock_start_select(spark, source_relation)
-    return clock_starts.groupBy(GROUP_COLUMN).applyInPandas(evaluate_zone, evaluation_ddl())
+    # a zone's starts are split in slices by cycle: one zone of a big team is more rows than
+    # one task should hold, and a cluster has more cores than there are time zones
+    slices = max(1, spark.sparkContext.defaultParallelism * 2)
+    slice_of_cycle = F.expr(f"pmod(hash(cycle_id), {slices})")
+    return clock_starts.groupBy(GROUP_COLUMN, slice_of_cycle).applyInPandas(
+        evaluate_zone, evaluation_ddl()
+    )
 
 
 def write_sla_tables_on_spark(
