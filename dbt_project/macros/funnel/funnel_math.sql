@@ -8,7 +8,7 @@
 
 {#- Elapsed time between two timestamps in fractional hours (or days), from whole seconds. -#}
 {% macro funnel_hours_between(start_column, end_column) -%}
-    ({{ dbt.datediff(start_column, end_column, 'second') }} / 3600.0)
+    ({{ dbt.datediff(start_column, end_column, 'second') }} / 3600.0e0)
 {%- endmacro %}
 
 {% macro funnel_days_between(start_column, end_column) -%}

@@ -122,7 +122,7 @@ final as (
         channel,
         campaign_id,
         model,
-        cast(round(credit, 10) as double) as credit,
+        {{ rounded('credit', 10) }} as credit,
         cycle_number,
         milestone_at,
         {{ funnel_month('mql_at') }} as cohort_month,

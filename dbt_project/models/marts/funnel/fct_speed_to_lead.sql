@@ -93,7 +93,7 @@ final as (
         count(sql_at) as sqls,
         {{ funnel_ratio('count(sql_at)', 'count(*)') }} as sql_rate,
         sum(case when outcome = 'won' then 1 else 0 end) as won,
-        round(median(minutes_to_first_sales_touch), 2) as median_minutes_to_first_sales_touch
+        {{ rounded('median(minutes_to_first_sales_touch)', 2) }} as median_minutes_to_first_sales_touch
     from bucketed
     group by cohort_month, channel, entry_lane, response_bucket, bucket_order
 

@@ -175,7 +175,7 @@ final as (
         run_context.as_of,
         coalesce(per_account.engaged_contacts_30d, 0) as engaged_contacts_30d,
         coalesce(per_account.engaged_departments_30d, 0) as engaged_departments_30d,
-        cast(round(coalesce(per_account.activity_points, 0), 2) as double) as account_score,
+        {{ rounded('coalesce(per_account.activity_points, 0)', 2) }} as account_score,
         coalesce(per_account.engaged_contacts_30d, 0) >= settings.buying_committee_min_contacts
         or coalesce(per_account.engaged_departments_30d, 0) >= settings.buying_committee_min_departments
             as is_buying_committee,
