@@ -9,7 +9,10 @@ whole process tree sampled:
   fastest of three passes);
 * a full `lead-funnel run`, broken down into phases (start-up, dbt parse, staging,
   intermediate, marts, scoring, dbt tests, SLA, checks, publication);
-* an incremental nightly `lead-funnel run` after `generate --append-days 1`.
+* an incremental nightly `lead-funnel run` after `generate --append-days 1`;
+* with `--engines duckdb,spark`, the same nights on local Spark on the same generated data
+  (copy-raw, full run, the appended day, incremental run) and Spark's published marts
+  compared with DuckDB's (lead_funnel_tools.bench_spark).
 
 With `--baseline-tree PATH` (another checkout with its own `.venv`, e.g. a `git worktree` of
 main) every run is made twice on the same generated data, alternating the baseline's code and
@@ -70,11 +73,15 @@ class Measured:
     cpu_seconds: float = 0.0  # user + system of the whole (reaped) process tree
 
 
-def _tree_rss(process: psutil.Process) -> int:
+def _tree_rss(process: psutil.Process, cpu: dict[int, float] | None = None) -> int:
+    """RSS of the process and its descendants; each member's CPU so far goes into `cpu`."""
     total = 0
     for member in [process, *process.children(recursive=True)]:
         try:
             total += member.memory_info().rss
+            if cpu is not None:
+                times = member.cpu_times()
+                cpu[member.pid] = times.user + times.system
         except psutil.Error:
             continue
     return total
@@ -83,12 +90,16 @@ def _tree_rss(process: psutil.Process) -> int:
 def measure(
     command: list[str], *, env: dict[str, str] | None = None, log: Path | None = None
 ) -> Measured:
-    """Run a command; its wall time and the peak RSS of its process tree (sampled every 0.1 s)."""
+    """Run a command; its wall time and the peak RSS of its process tree (sampled every 0.1 s).
+
+    CPU is the larger of the reaped descendants' (getrusage) and the sampled tree's: a JVM
+    its parent never waits for (pyspark's gateway) is missing from the first."""
     started = time.perf_counter()
     cpu_before = _children_cpu()
     out = log.open("w") if log else subprocess.DEVNULL
     child = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     peak = 0
+    sampled_cpu: dict[int, float] = {}
     done = threading.Event()
 
     def sample() -> None:
@@ -96,7 +107,7 @@ def measure(
         handle = psutil.Process(child.pid)
         while not done.is_set():
             try:
-                peak = max(peak, _tree_rss(handle))
+                peak = max(peak, _tree_rss(handle, sampled_cpu))
             except psutil.Error:
                 return
             time.sleep(0.1)
@@ -109,7 +120,7 @@ def measure(
     if log:
         out.close()  # type: ignore[union-attr]
     output = log.read_text()[-4000:] if log else ""
-    cpu = _children_cpu() - cpu_before
+    cpu = max(_children_cpu() - cpu_before, sum(sampled_cpu.values()))
     return Measured(time.perf_counter() - started, peak, returncode, output, cpu)
 
 
@@ -229,11 +240,16 @@ def run_phases(database: Path, total_seconds: float) -> dict[str, float]:
     from lead_funnel.settings import PipelineSettings
 
     settings = PipelineSettings.resolve(database)
-    summary_path = max(settings.runs_dir.glob("*.json"), key=lambda p: p.stat().st_mtime)
+    return artifact_phases(settings.runs_dir, settings.dbt_target_dir, total_seconds)
+
+
+def artifact_phases(runs_dir: Path, dbt_target: Path, total_seconds: float) -> dict[str, float]:
+    """Phases of the latest run summary in `runs_dir` and dbt's results in `dbt_target`
+    (a DuckDB run's artifacts, or a Spark run's under DIR/spark_artifacts)."""
+    summary_path = max(runs_dir.glob("*.json"), key=lambda p: p.stat().st_mtime)
     summary = json.loads(summary_path.read_text())
     steps = {_step_phase(key): seconds for key, seconds in summary["step_seconds"].items()}
-    target = settings.dbt_target_dir
-    layers = dbt_phases(target / "run_results.json", target / "manifest.json")
+    layers = dbt_phases(dbt_target / "run_results.json", dbt_target / "manifest.json")
     nodes_wall = layers.pop("_nodes_wall")
     phases = {name: 0.0 for name in PHASES}
     phases.update({k: v for k, v in layers.items() if k in phases})
@@ -303,9 +319,15 @@ def _timed_run(tree: Tree, database: Path, as_of: datetime, kind: str, log: Path
 
 
 def bench_size(
-    leads: int, workdir: Path, log: list[str], trees: list[Tree] | None = None, repeats: int = 1
+    leads: int,
+    workdir: Path,
+    log: list[str],
+    trees: list[Tree] | None = None,
+    repeats: int = 1,
+    engines: tuple[str, ...] = ("duckdb",),
 ) -> list[dict[str, Any]]:
-    """One row per tree: the same generated data, the trees' runs alternating."""
+    """One row per tree: the same generated data, the trees' runs alternating; with
+    `spark` in engines, this tree's row gets the Spark side's figures (bench_spark)."""
     trees = trees or [Tree(THIS_TREE, sys.executable)]
     directory = workdir / f"{leads}"
     _reset(directory)
@@ -396,6 +418,13 @@ def bench_size(
     rows[trees[-1].label] |= _incremental_against_full_refresh(
         this, refreshed, as_of, env, log, leads
     )
+    if "spark" in engines:
+        from lead_funnel_tools.bench_spark import SparkNight, bench_spark_night
+
+        night = SparkNight(
+            leads, pristine, full_as_of, as_of, appended_rows.pop(), this, default_serve_path(this), directory
+        )  # fmt: skip
+        rows[trees[-1].label] |= bench_spark_night(night, env, log)
     return [rows[tree.label] for tree in trees]
 
 
@@ -526,6 +555,8 @@ def targets(rows: list[dict[str, Any]]) -> list[tuple[str, str, str, str, bool |
 
 
 def write_report(rows: list[dict[str, Any]], parse: dict[str, float], output: Path) -> None:
+    from lead_funnel_tools.bench_spark import report_lines as spark_report_lines
+
     output.mkdir(parents=True, exist_ok=True)
     columns = sorted(
         {key for row in rows for key in row}, key=lambda k: (k not in ("leads", "tree"), k)
@@ -616,7 +647,8 @@ def write_report(rows: list[dict[str, Any]], parse: dict[str, float], output: Pa
             f"partial {parse['partial_parse_s']:.1f} s (stored state).",
             "",
         ]
-    lines += ["![time per phase against leads](phases.png)", ""]
+    lines += ["![time per phase against leads](phases.png)"]
+    lines += [*spark_report_lines(rows), ""]
     (output / "README.md").write_text("\n".join(lines))
 
 
@@ -652,6 +684,8 @@ def _chart(rows: list[dict[str, Any]], path: Path) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from lead_funnel_tools.bench_spark import parse_engines
+
     sizes = [int(size) for size in str(args.sizes).split(",") if size]
     workdir, output = Path(args.workdir), Path(args.output)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -660,8 +694,11 @@ def main(args: argparse.Namespace) -> int:
         trees.insert(0, Tree.baseline(args.baseline_tree))
     log: list[str] = []
     rows = []
+    engines = parse_engines(getattr(args, "engines", "duckdb"))
     for leads in sizes:
-        rows += bench_size(leads, workdir, log, trees, repeats=getattr(args, "repeats", 1))
+        rows += bench_size(
+            leads, workdir, log, trees, repeats=getattr(args, "repeats", 1), engines=engines
+        )
     parse = dbt_parse_seconds(workdir) if not getattr(args, "skip_parse", False) else {}
     write_report(rows, parse, output)
     print((output / "README.md").read_text())

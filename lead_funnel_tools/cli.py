@@ -23,6 +23,15 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from error
 
 
+def _engines(text: str) -> str:
+    from lead_funnel_tools.bench_spark import parse_engines
+
+    try:
+        return ",".join(parse_engines(text))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from lead_funnel_tools.generator import append_days, generate
     from lead_funnel_tools.generator.api import ForeignRawSchemaError
@@ -117,4 +126,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     bench.add_argument("--repeats", type=int, default=1, help="full runs per tree and size")
     bench.add_argument("--skip-parse", action="store_true", help="skip the dbt parse timing")
+    bench.add_argument(
+        "--engines",
+        type=_engines,
+        default="duckdb",
+        help="duckdb (default) or duckdb,spark: Spark's nights on the same data, compared",
+    )
     bench.set_defaults(func=cmd_bench)
