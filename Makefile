@@ -34,7 +34,7 @@ run: setup
 # Two xdist workers: a test module stays on one worker, the Spark tests all on one (see
 # tests/conftest.py), so the Spark JVM runs beside the DuckDB tests on a 2-core machine.
 test: setup
-	$(BIN)/python -m pytest -n 2 --no-loadscope-reorder --durations=30
+	$(BIN)/python -m pytest -n 2 --no-loadscope-reorder --durations=30 -m "not spark_long"
 
 test-spark: setup
 	$(BIN)/python -m pytest -m spark tests/spark
