@@ -157,11 +157,22 @@ def test_a_seed_typo_fails_at_once_naming_the_file_row_and_value(published, tmp_
 
 
 def _children(pid: int) -> list[int]:
+    """The child processes of pid; a thread or a child that ends while it is read is skipped
+    (dbt's threads come and go, and under load the race is won often)."""
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
-        found += [int(child) for child in text]
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
     return found
+
+
+def _command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text()
+    except OSError:
+        return ""  # ended meanwhile
 
 
 def _alive(pid: int) -> bool:
@@ -202,11 +213,7 @@ def test_a_killed_run_takes_its_dbt_build_with_it(published) -> None:  # type: i
         # the build runs in the run's own process (orchestration/dbt_inprocess.py): the
         # checkpoint inside it wrote that pid; a dbt subprocess, if one is used, is named too
         building_pid = int(marker.read_text().split()[1])
-        dbt = [
-            child
-            for child in _children(run.pid)
-            if "dbt" in Path(f"/proc/{child}/cmdline").read_text()
-        ]
+        dbt = [child for child in _children(run.pid) if "dbt" in _command_line(child)]
         assert building_pid == run.pid or building_pid in dbt, (building_pid, run.pid, dbt)
         dbt.append(building_pid)
         os.kill(run.pid, signal.SIGKILL)
