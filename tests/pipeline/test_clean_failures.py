@@ -206,7 +206,8 @@ def test_a_killed_run_takes_its_dbt_build_with_it(published) -> None:  # type: i
     )
     try:
         deadline = time.monotonic() + 300
-        while not marker.exists():
+        # the marker holds "<phase> <pid>" once written (it exists, empty, a moment before)
+        while not marker.exists() or len(marker.read_text().split()) < 2:
             assert run.poll() is None, (published["directory"] / "run.log").read_text()[-3000:]
             assert time.monotonic() < deadline
             time.sleep(0.1)
