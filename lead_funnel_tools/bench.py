@@ -684,8 +684,6 @@ def _chart(rows: list[dict[str, Any]], path: Path) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from lead_funnel_tools.bench_spark import parse_engines
-
     sizes = [int(size) for size in str(args.sizes).split(",") if size]
     workdir, output = Path(args.workdir), Path(args.output)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -694,7 +692,7 @@ def main(args: argparse.Namespace) -> int:
         trees.insert(0, Tree.baseline(args.baseline_tree))
     log: list[str] = []
     rows = []
-    engines = parse_engines(getattr(args, "engines", "duckdb"))
+    engines = getattr(args, "engines", ("duckdb",))  # parsed by the CLI (parse_engines)
     for leads in sizes:
         rows += bench_size(
             leads, workdir, log, trees, repeats=getattr(args, "repeats", 1), engines=engines

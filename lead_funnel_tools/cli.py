@@ -23,11 +23,11 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from error
 
 
-def _engines(text: str) -> str:
+def _engines(text: str) -> tuple[str, ...]:
     from lead_funnel_tools.bench_spark import parse_engines
 
     try:
-        return ",".join(parse_engines(text))
+        return parse_engines(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from error
 

@@ -13,11 +13,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from lead_funnel_tools.compare import (
     compared_columns,
     duckdb_rows,
+    duckdb_table_names,
     spark_rows,
     tolerant_differences,
 )
@@ -103,17 +102,10 @@ def problems(results: list[TableComparison]) -> list[str]:
 
 
 def duckdb_tables(duckdb_file: Path, schema: str) -> set[str]:
-    with duckdb.connect(str(duckdb_file), read_only=True) as con:
-        return {
-            name
-            for (name,) in con.execute(
-                "select table_name from duckdb_tables() where schema_name = ?", [schema]
-            ).fetchall()
-        }
+    return set(duckdb_table_names(duckdb_file, schema))
 
 
 def spark_tables(spark: Any, database: str) -> set[str]:
-    return {
-        row.tableName for row in spark.sql(f"show tables in {database}").collect()
-        if not row.isTemporary
-    }  # fmt: skip
+    from lead_funnel.spark_engine import tables_in
+
+    return set(tables_in(spark, database))
