@@ -236,16 +236,34 @@
     asof left join {{ right }}
         on {% for key in keys %}{{ left }}.{{ key }} = {{ right }}.{{ key }} and {% endfor %}{{ left }}.{{ left_time }} >= {{ right }}.{{ right_time }}
 {%- endmacro %}
-{#- Spark: a correlated subquery per column, the value at the latest right_time. -#}
+{#- Spark: the latest right row per distinct (keys, left_time) of `left`, joined on the keys and
+    the time, then joined back. Not a correlated subquery: Spark decorrelates one with a
+    non-equality predicate into a cartesian product of the distinct left times and every
+    right row, joining on the keys only afterwards (705 s of int_lead_cycles at 100k leads). -#}
 {% macro spark__asof_left_join(left, right, keys, left_time, right_time, columns) -%}
     select
         {{ left }}.*,
-        {%- for alias, column in columns.items() %}
-        (
-            select max_by(asof_right.{{ column }}, asof_right.{{ right_time }})
-            from {{ right }} as asof_right
-            where {% for key in keys %}asof_right.{{ key }} = {{ left }}.{{ key }} and {% endfor %}{{ left }}.{{ left_time }} >= asof_right.{{ right_time }}
-        ) as {{ alias }}{{ ',' if not loop.last }}
+        {%- for alias in columns %}
+        asof_match.{{ alias }}{{ ',' if not loop.last }}
         {%- endfor %}
     from {{ left }}
+    left join (
+        select
+            {%- for key in keys %}
+            asof_left.{{ key }},
+            {%- endfor %}
+            asof_left.{{ left_time }},
+            {%- for alias, column in columns.items() %}
+            max_by(asof_right.{{ column }}, asof_right.{{ right_time }}) as {{ alias }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        from (
+            select distinct {% for key in keys %}{{ key }}, {% endfor %}{{ left_time }}
+            from {{ left }}
+            where {{ left_time }} is not null
+        ) as asof_left
+        inner join {{ right }} as asof_right
+            on {% for key in keys %}asof_left.{{ key }} = asof_right.{{ key }} and {% endfor %}asof_left.{{ left_time }} >= asof_right.{{ right_time }}
+        group by {% for key in keys %}asof_left.{{ key }}, {% endfor %}asof_left.{{ left_time }}
+    ) as asof_match
+        on {% for key in keys %}{{ left }}.{{ key }} = asof_match.{{ key }} and {% endfor %}{{ left }}.{{ left_time }} = asof_match.{{ left_time }}
 {%- endmacro %}
