@@ -1,8 +1,9 @@
 {#-
     Every scoring activity of a Marketo person linked to the CRM, with the lead or
-    contact it scores for (a view: the keyed input of int_scoring_person_events, whose
-    bucket digests hash these rows, so a merge or a new CRM link that moves an activity
-    to another owner rebuilds both owners' buckets).
+    contact it scores for (the keyed input of int_scoring_person_events, whose bucket
+    digests hash these rows, so a merge or a new CRM link that moves an activity to
+    another owner rebuilds both owners' buckets; a view on DuckDB, a table on Spark:
+    reused_view_materialization).
 
     * The person: activities of merged-away Marketo leads count for the survivor
       (int_map__person_merges); the survivor links to a live CRM lead through
@@ -12,7 +13,7 @@
     * score_owner_id: the lead, else the contact (the person whose pricing views are
       compared, and the bucket key of int_scoring_person_events).
 -#}
-{{ config(materialized='view') }}
+{{ config(materialized=reused_view_materialization()) }}
 
 with
 
