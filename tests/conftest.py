@@ -27,6 +27,9 @@ os.environ["LEAD_FUNNEL_DAGSTER_INSTANCE"] = "ephemeral"  # not <artifacts>/dags
 os.environ.pop("LEAD_FUNNEL_FAULT_AT", None)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# the tests' Spark settings for tables of a few hundred rows (tests/spark/conf), in every
+# Spark JVM a test starts, in its own process or in a `lead-funnel` command's
+os.environ.setdefault("SPARK_CONF_DIR", str(REPO_ROOT / "tests" / "spark" / "conf"))
 
 
 SPARK_TESTS = "tests/spark/"

@@ -31,9 +31,8 @@ from tests.spark.equivalence import (
     spark_tables,
 )
 
-# two model builds on Spark and a DuckDB night: 25 min at load 6-8 on 2 cores, beyond make
-# test's 30 minutes beside the DuckDB tests; make test-spark runs it
-pytestmark = [pytest.mark.spark, pytest.mark.spark_long]
+# two model builds on Spark and a DuckDB night: 420 s on a quiet 2-core machine
+pytestmark = pytest.mark.spark
 
 pyspark = pytest.importorskip("pyspark", reason="the Spark engine needs the 'spark' extra")
 
