@@ -32,6 +32,8 @@ WAREHOUSE_DIR_VARIABLE = "LEAD_FUNNEL_SPARK_WAREHOUSE_DIR"
 ENGINE_VARIABLE = "LEAD_FUNNEL_ENGINE"  # the schedule's and the UI's runs: duckdb | spark
 DBT_TARGET_VARIABLE = "LEAD_FUNNEL_DBT_TARGET"
 RAW_DATABASES = ("raw_salesforce", "raw_marketo")
+# Spark's configuration directory when the user sets none: errors-only logging
+SPARK_CONF_DIR = Path(__file__).resolve().parent / "spark_conf"
 
 
 class SparkEngineError(RuntimeError):
@@ -43,6 +45,16 @@ def spark_environment(warehouse_dir: Path, base: Mapping[str, str] | None = None
     env = dict(os.environ if base is None else base)
     env[WAREHOUSE_DIR_VARIABLE] = str(Path(warehouse_dir).resolve())
     env[DBT_TARGET_VARIABLE] = "spark"
+    return with_spark_process_defaults(env)
+
+
+def with_spark_process_defaults(env: dict[str, str]) -> dict[str, str]:
+    """What a Spark JVM started from this environment inherits, unless the user set it: the
+    Python workers (applyInPandas) run this interpreter without pyspark's pandas-3 notice
+    (the Arrow path used here does not go through pandas), and Spark logs errors only."""
+    env.setdefault("PYSPARK_PYTHON", sys.executable)
+    env.setdefault("PYTHONWARNINGS", "ignore:PySpark does not yet fully support pandas")
+    env.setdefault("SPARK_CONF_DIR", str(SPARK_CONF_DIR))
     return env
 
 
@@ -117,8 +129,8 @@ def open_session(warehouse_dir: Path) -> SparkSession:
             )
         return active
     warehouse_dir.mkdir(parents=True, exist_ok=True)
-    # the Python steps run on executors (applyInPandas): in this interpreter's environment
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # the JVM and its Python workers inherit this process's environment
+    os.environ.update(with_spark_process_defaults(dict(os.environ)))
     # pyspark 4.3 warns on pandas 3; the Arrow path used here does not go through pandas
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
     builder = SparkSession.builder.enableHiveSupport()
