@@ -34,6 +34,8 @@ DBT_TARGET_VARIABLE = "LEAD_FUNNEL_DBT_TARGET"
 RAW_DATABASES = ("raw_salesforce", "raw_marketo")
 # Spark's configuration directory when the user sets none: errors-only logging
 SPARK_CONF_DIR = Path(__file__).resolve().parent / "spark_conf"
+# pyspark 4.3 warns on pandas 3; the Arrow path used here does not go through pandas
+PANDAS_NOTICE = "PySpark does not yet fully support pandas"
 
 
 class SparkEngineError(RuntimeError):
@@ -50,10 +52,10 @@ def spark_environment(warehouse_dir: Path, base: Mapping[str, str] | None = None
 
 def with_spark_process_defaults(env: dict[str, str]) -> dict[str, str]:
     """What a Spark JVM started from this environment inherits, unless the user set it: the
-    Python workers (applyInPandas) run this interpreter without pyspark's pandas-3 notice
-    (the Arrow path used here does not go through pandas), and Spark logs errors only."""
+    Python workers (applyInPandas) run this interpreter without PANDAS_NOTICE, and Spark
+    logs errors only."""
     env.setdefault("PYSPARK_PYTHON", sys.executable)
-    env.setdefault("PYTHONWARNINGS", "ignore:PySpark does not yet fully support pandas")
+    env.setdefault("PYTHONWARNINGS", f"ignore:{PANDAS_NOTICE}")
     env.setdefault("SPARK_CONF_DIR", str(SPARK_CONF_DIR))
     return env
 
@@ -131,8 +133,7 @@ def open_session(warehouse_dir: Path) -> SparkSession:
     warehouse_dir.mkdir(parents=True, exist_ok=True)
     # the JVM and its Python workers inherit this process's environment
     os.environ.update(with_spark_process_defaults(dict(os.environ)))
-    # pyspark 4.3 warns on pandas 3; the Arrow path used here does not go through pandas
-    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
+    warnings.filterwarnings("ignore", message=PANDAS_NOTICE)
     builder = SparkSession.builder.enableHiveSupport()
     for key, value in settings.items():
         builder = builder.config(key, value)
